@@ -1,0 +1,277 @@
+//! Backends: which device a run trains on, and how that is chosen.
+//!
+//! In the page, `auto` times one warm-up training step on WebGPU (when the browser grants an
+//! adapter) and on the CPU backend, and keeps the faster: a software adapter such as
+//! Chromium's SwiftShader is far slower than the CPU on small models, so the presence of an
+//! adapter decides nothing. Every failure on the WebGPU path falls back to the CPU backend
+//! and keeps the reason for the page to show.
+
+use std::fmt;
+
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+use web_time::Instant;
+
+use crate::experiment::Experiment;
+use crate::knob::Choice;
+use crate::run::Run;
+
+/// What a link or the CLI asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendPreference {
+    /// The faster of WebGPU and the default CPU backend, by a timed warm-up step.
+    Auto,
+    /// WebGPU when an adapter is granted, else the CPU backend with a notice.
+    Webgpu,
+    /// The default CPU backend ([`DEFAULT_CPU`]).
+    Cpu,
+    /// Burn's Flex backend (pure Rust).
+    Flex,
+    /// Burn's NdArray backend (deprecated upstream, kept for comparison).
+    Ndarray,
+}
+
+/// Choices of the `backend` knob.
+pub const PREFERENCE_CHOICES: &[Choice] = &[
+    Choice {
+        value: "auto",
+        label: "auto (fastest measured)",
+    },
+    Choice {
+        value: "webgpu",
+        label: "WebGPU",
+    },
+    Choice {
+        value: "cpu",
+        label: "CPU (default CPU backend)",
+    },
+    Choice {
+        value: "flex",
+        label: "CPU: Flex",
+    },
+    Choice {
+        value: "ndarray",
+        label: "CPU: NdArray",
+    },
+];
+
+/// A backend Orbit can train on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendKind {
+    /// Burn's wgpu backend on the browser's WebGPU.
+    Webgpu,
+    /// Burn's Flex CPU backend.
+    Flex,
+    /// Burn's NdArray CPU backend.
+    Ndarray,
+}
+
+/// The CPU backend used when none is named: Flex, the faster of the two in our measurements
+/// (README, "Backends").
+pub const DEFAULT_CPU: BackendKind = BackendKind::Flex;
+
+impl BackendKind {
+    /// Short name for badges.
+    pub fn label(self) -> &'static str {
+        match self {
+            BackendKind::Webgpu => "WebGPU",
+            BackendKind::Flex => "CPU (Flex)",
+            BackendKind::Ndarray => "CPU (NdArray)",
+        }
+    }
+
+    /// The device of a CPU backend; `None` for WebGPU, whose device is created asynchronously.
+    pub fn cpu_device(self) -> Option<Device> {
+        match self {
+            BackendKind::Webgpu => None,
+            BackendKind::Flex => Some(Device::flex()),
+            #[allow(deprecated)] // NdArray is deprecated in Burn 0.22; offered for comparison.
+            BackendKind::Ndarray => Some(Device::ndarray()),
+        }
+    }
+}
+
+impl fmt::Display for BackendKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl BackendPreference {
+    /// The CPU backend this preference names, or the default one.
+    pub fn cpu_kind(self) -> BackendKind {
+        match self {
+            BackendPreference::Ndarray => BackendKind::Ndarray,
+            BackendPreference::Flex => BackendKind::Flex,
+            _ => DEFAULT_CPU,
+        }
+    }
+
+    /// Whether this preference wants WebGPU tried at all.
+    pub fn wants_webgpu(self) -> bool {
+        matches!(self, BackendPreference::Auto | BackendPreference::Webgpu)
+    }
+}
+
+/// Milliseconds of one training step of `experiment` on `device`: one untimed step (shader
+/// compilation, allocation), then the mean of `timed` steps.
+pub async fn warmup_ms(
+    experiment: &Experiment,
+    device: &Device,
+    timed: usize,
+) -> Result<f64, String> {
+    let mut run = Run::new(experiment, device);
+    run.step().await.map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    for _ in 0..timed.max(1) {
+        run.step().await.map_err(|e| e.to_string())?;
+    }
+    Ok(start.elapsed().as_secs_f64() * 1000.0 / timed.max(1) as f64)
+}
+
+/// What the WebGPU path produced: a device with its adapter's description, or why not.
+#[derive(Clone, Debug)]
+pub enum WebGpuProbe {
+    /// The preference did not ask for WebGPU.
+    NotTried,
+    /// An adapter was granted and Burn's device initialised.
+    Ready {
+        /// The initialised device (kept for the whole page: it can be created only once).
+        device: Device,
+        /// Adapter name and type as the browser reports them.
+        adapter: String,
+    },
+    /// Why WebGPU is not available.
+    Failed(String),
+}
+
+/// The backend a run uses, with everything the badge shows.
+#[derive(Clone, Debug)]
+pub struct BackendChoice {
+    /// The backend in use.
+    pub kind: BackendKind,
+    /// Its device.
+    pub device: Device,
+    /// The WebGPU adapter's description, when WebGPU is in use or was measured.
+    pub adapter: Option<String>,
+    /// Warm-up step times in milliseconds, per measured backend.
+    pub warmup_ms: Vec<(BackendKind, f64)>,
+    /// Why the preference was not honoured or WebGPU was not used, when that matters.
+    pub reason: Option<String>,
+}
+
+/// Chooses the backend for `experiment`: measures the CPU backend and, when the probe gave a
+/// device, WebGPU; `auto` keeps the faster, `webgpu` keeps WebGPU unless it failed.
+pub async fn choose(experiment: &Experiment, webgpu: WebGpuProbe) -> BackendChoice {
+    let pref = experiment.backend;
+    let cpu_kind = pref.cpu_kind();
+    let cpu_device = cpu_kind.cpu_device().unwrap_or_else(Device::flex);
+    let mut timings = Vec::new();
+    let cpu_ms = warmup_ms(experiment, &cpu_device, 3).await;
+    if let Ok(ms) = cpu_ms {
+        timings.push((cpu_kind, ms));
+    }
+    let cpu = |timings: Vec<(BackendKind, f64)>,
+               adapter: Option<String>,
+               reason: Option<String>| BackendChoice {
+        kind: cpu_kind,
+        device: cpu_device.clone(),
+        adapter,
+        warmup_ms: timings,
+        reason,
+    };
+    match webgpu {
+        WebGpuProbe::NotTried => cpu(timings, None, None),
+        WebGpuProbe::Failed(why) => {
+            let reason = if pref == BackendPreference::Webgpu {
+                format!("WebGPU was requested but is unavailable: {why}")
+            } else {
+                format!("WebGPU unavailable: {why}")
+            };
+            cpu(timings, None, Some(reason))
+        }
+        WebGpuProbe::Ready { device, adapter } => match warmup_ms(experiment, &device, 3).await {
+            Err(e) => cpu(
+                timings,
+                Some(adapter),
+                Some(format!("WebGPU failed its warm-up step: {e}")),
+            ),
+            Ok(gpu_ms) => {
+                timings.insert(0, (BackendKind::Webgpu, gpu_ms));
+                let cpu_faster = cpu_ms.as_ref().is_ok_and(|&c| c < gpu_ms);
+                if pref == BackendPreference::Auto && cpu_faster {
+                    let c = cpu_ms.unwrap_or(f64::NAN);
+                    let reason = format!(
+                        "the CPU step ({c:.1} ms) was faster than WebGPU's ({gpu_ms:.1} ms on {adapter})"
+                    );
+                    cpu(timings, Some(adapter), Some(reason))
+                } else {
+                    BackendChoice {
+                        kind: BackendKind::Webgpu,
+                        device,
+                        adapter: Some(adapter),
+                        warmup_ms: timings,
+                        reason: None,
+                    }
+                }
+            }
+        },
+    }
+}
+
+/// Initialises Burn's wgpu runtime on the browser's WebGPU (once per page) and describes the
+/// adapter. Returns why not on any failure.
+#[cfg(target_arch = "wasm32")]
+pub async fn init_webgpu() -> WebGpuProbe {
+    match Device::wgpu_options().init_with_setup_async().await {
+        Ok((device, setup)) => {
+            let info = setup.adapter.get_info();
+            let name = if info.name.is_empty() {
+                "unnamed adapter".to_string()
+            } else {
+                info.name.clone()
+            };
+            let adapter = format!("{name} ({:?}, {:?})", info.device_type, info.backend);
+            WebGpuProbe::Ready { device, adapter }
+        }
+        Err(e) => WebGpuProbe::Failed(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_webgpu_the_cpu_backend_is_chosen_and_timed() {
+        let e = Experiment::default();
+        let c = pollster::block_on(choose(&e, WebGpuProbe::NotTried));
+        assert_eq!(c.kind, DEFAULT_CPU);
+        assert_eq!(c.warmup_ms.len(), 1);
+        assert!(c.warmup_ms[0].1 > 0.0);
+        assert!(c.reason.is_none());
+    }
+
+    #[test]
+    fn a_failed_webgpu_request_falls_back_with_its_reason() {
+        let mut e = Experiment::default();
+        e.backend = BackendPreference::Webgpu;
+        let c = pollster::block_on(choose(&e, WebGpuProbe::Failed("no adapter".into())));
+        assert_eq!(c.kind, DEFAULT_CPU);
+        let reason = c.reason.unwrap();
+        assert!(
+            reason.contains("requested") && reason.contains("no adapter"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn named_cpu_backends_are_honoured() {
+        let mut e = Experiment::default();
+        e.backend = BackendPreference::Ndarray;
+        let c = pollster::block_on(choose(&e, WebGpuProbe::NotTried));
+        assert_eq!(c.kind, BackendKind::Ndarray);
+    }
+}

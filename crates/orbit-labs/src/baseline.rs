@@ -1,0 +1,278 @@
+//! The baseline lab: an MLP classifier on the 8×8 digits.
+//!
+//! This is the model the group-action lab's equivariant networks are measured against: it sees
+//! a digit as 64 unrelated numbers and knows nothing of rotations.
+
+use burn::tensor::Device;
+use orbit_models::{ClassifierTrainer, ImageSet, Mlp, MlpConfig, TrainSettings};
+use serde::{Deserialize, Serialize};
+
+use crate::data::{self, digits_split};
+use crate::knob::{Choice, Kind, Knob};
+use crate::metrics::Metrics;
+use crate::run::{RunError, StepOutcome, check_loss};
+
+/// How much of the training split to train on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataFraction {
+    /// The whole training split (80% of the digits).
+    All,
+    /// One fifth of it, where inductive biases matter most.
+    Fifth,
+}
+
+impl DataFraction {
+    /// The share of the training split kept.
+    pub fn value(self) -> f64 {
+        match self {
+            DataFraction::All => 1.0,
+            DataFraction::Fifth => 0.2,
+        }
+    }
+}
+
+/// Settings of the baseline lab (share-link keys in brackets).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BaselineSettings {
+    /// Width of each hidden layer (`hidden`).
+    pub hidden: usize,
+    /// Number of hidden layers (`depth`).
+    pub depth: usize,
+    /// Adam's learning rate (`lr`).
+    pub lr: f64,
+    /// Images per step (`batch`).
+    pub batch: usize,
+    /// Share of the training split used (`data`).
+    pub data: DataFraction,
+    /// Steps after which the run stops (`steps`).
+    pub steps: usize,
+    /// Evaluate on the train and test sets every this many steps (`eval`).
+    pub eval: usize,
+}
+
+impl Default for BaselineSettings {
+    fn default() -> Self {
+        Self {
+            hidden: 64,
+            depth: 1,
+            lr: 0.01,
+            batch: 64,
+            data: DataFraction::All,
+            steps: 600,
+            eval: 25,
+        }
+    }
+}
+
+/// The baseline lab's knobs.
+pub const KNOBS: &[Knob] = &[
+    Knob {
+        key: "hidden",
+        label: "Hidden width",
+        help: "Units in each hidden layer.",
+        kind: Kind::Int { min: 4, max: 512 },
+    },
+    Knob {
+        key: "depth",
+        label: "Hidden layers",
+        help: "0 gives a linear classifier.",
+        kind: Kind::Int { min: 0, max: 4 },
+    },
+    Knob {
+        key: "lr",
+        label: "Learning rate",
+        help: "Adam step size; above about 0.1 training may diverge.",
+        kind: Kind::Float {
+            min: 1e-4,
+            max: 10.0,
+            log: true,
+        },
+    },
+    Knob {
+        key: "batch",
+        label: "Batch size",
+        help: "Images per training step.",
+        kind: Kind::Int { min: 1, max: 512 },
+    },
+    Knob {
+        key: "data",
+        label: "Training data",
+        help: "Train on all of the training split or on one fifth of it.",
+        kind: Kind::Choice(&[
+            Choice {
+                value: "all",
+                label: "all (1,438 images)",
+            },
+            Choice {
+                value: "fifth",
+                label: "1/5 (288 images)",
+            },
+        ]),
+    },
+    Knob {
+        key: "steps",
+        label: "Step budget",
+        help: "The run stops after this many steps.",
+        kind: Kind::Int {
+            min: 1,
+            max: 20_000,
+        },
+    },
+    Knob {
+        key: "eval",
+        label: "Evaluate every",
+        help: "Steps between accuracy measurements.",
+        kind: Kind::Int { min: 1, max: 1_000 },
+    },
+];
+
+/// Steps after which training accuracy still at chance earns a hint.
+const STUCK_AFTER: usize = 100;
+
+/// A hint for the page when a report shows the model stuck at chance (typically a learning
+/// rate so high that every ReLU died), or `None`.
+pub fn advice(report: &Metrics) -> Option<String> {
+    let accuracy = report.get("train_accuracy")?;
+    (report.step >= STUCK_AFTER && accuracy < 0.2).then(|| {
+        format!(
+            "after {} steps the training accuracy is {:.0}%, about chance (10%): the learning rate \
+             is probably too high; try 0.01",
+            report.step,
+            accuracy * 100.0
+        )
+    })
+}
+
+/// A baseline run in progress.
+pub struct BaselineRun {
+    settings: BaselineSettings,
+    trainer: ClassifierTrainer<Mlp>,
+    train: ImageSet,
+    test: ImageSet,
+    losses: Vec<f64>,
+    model_params: usize,
+}
+
+impl BaselineRun {
+    /// Builds the split, the model and the optimiser from the settings and seed.
+    pub fn new(settings: &BaselineSettings, seed: u64, device: &Device) -> Self {
+        let split = digits_split(seed, settings.data.value());
+        let config = MlpConfig::new(orbit_math::digits::PIXELS, orbit_math::digits::CLASSES)
+            .with_hidden(settings.hidden)
+            .with_depth(settings.depth);
+        let model = config.init(seed, &device.clone().autodiff());
+        let train_settings = TrainSettings {
+            learning_rate: settings.lr,
+            batch_size: settings.batch,
+        };
+        let trainer =
+            ClassifierTrainer::new(model, split.train.clone(), train_settings, seed, device);
+        Self {
+            settings: settings.clone(),
+            trainer,
+            train: split.train,
+            test: split.test,
+            losses: Vec::new(),
+            model_params: config.num_params(),
+        }
+    }
+
+    /// Trainable parameters of the model.
+    pub fn num_params(&self) -> usize {
+        self.model_params
+    }
+
+    /// Steps taken.
+    pub fn steps(&self) -> usize {
+        self.trainer.steps()
+    }
+
+    /// The test images (for views such as a confusion matrix).
+    pub fn test_set(&self) -> &ImageSet {
+        &self.test
+    }
+
+    /// Accuracies and losses of the current model, without training.
+    pub async fn report(&mut self) -> Result<Metrics, RunError> {
+        let test = self.trainer.evaluate(&self.test).await?;
+        let train = self.trainer.evaluate(&self.train).await?;
+        let mut m = Metrics::new(self.steps())
+            .with("train_accuracy", train.accuracy)
+            .with("train_loss", train.loss)
+            .with("test_accuracy", test.accuracy)
+            .with("test_loss", test.loss);
+        if !self.losses.is_empty() {
+            let mean = self.losses.iter().sum::<f64>() / self.losses.len() as f64;
+            m = m.with("loss", mean);
+            self.losses.clear();
+        }
+        Ok(m)
+    }
+
+    /// Per-test-image predictions of the current model (for a confusion matrix).
+    pub async fn test_predictions(&self) -> Result<Vec<u8>, RunError> {
+        Ok(self.trainer.evaluate(&self.test).await?.predictions)
+    }
+
+    /// One training step, with a report when an evaluation falls due or the budget ends.
+    pub async fn step(&mut self) -> Result<StepOutcome, RunError> {
+        let loss = f64::from(self.trainer.step().await?);
+        let step = self.steps();
+        let loss = check_loss(step, loss)?;
+        self.losses.push(loss);
+        let finished = step >= self.settings.steps;
+        let report = if step % self.settings.eval.max(1) == 0 || finished {
+            Some(self.report().await?)
+        } else {
+            None
+        };
+        Ok(StepOutcome {
+            step,
+            loss,
+            report,
+            finished,
+        })
+    }
+
+    /// The lab's data attribution.
+    pub fn attribution(&self) -> &'static str {
+        data::DIGITS_ATTRIBUTION
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn train(lr: f64, steps: usize) -> Result<Metrics, RunError> {
+        let settings = BaselineSettings {
+            lr,
+            depth: 3,
+            steps,
+            eval: steps,
+            ..Default::default()
+        };
+        let mut run = BaselineRun::new(&settings, 1, &Device::flex());
+        loop {
+            let out = pollster::block_on(run.step())?;
+            if out.finished {
+                return Ok(out.report.unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn an_exploding_learning_rate_stops_the_run_with_divergence() {
+        let e = train(10.0, 300).unwrap_err();
+        assert!(matches!(e, RunError::Diverged { .. }), "{e}");
+    }
+
+    #[test]
+    fn a_far_too_high_learning_rate_earns_advice_and_a_sane_one_does_not() {
+        let stuck = train(1.0, 300).unwrap();
+        let hint = advice(&stuck).expect("lr = 1 leaves the MLP at chance");
+        assert!(hint.contains("learning rate"), "{hint}");
+        assert!(advice(&train(0.01, 300).unwrap()).is_none());
+    }
+}

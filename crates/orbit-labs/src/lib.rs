@@ -1,0 +1,34 @@
+//! Orbit's labs layer: experiments, share links, backend choice and runs.
+//!
+//! - [`Experiment`] describes a run completely: the lab ([`LabSettings`]), the seed and the
+//!   [`BackendPreference`]. Every setting is a [`knob::Knob`] with bounds and a label.
+//! - [`link`] turns an experiment into a share-link query (`v=1&lab=baseline&seed=1&…`) and
+//!   back, repairing bad links and listing what it changed.
+//! - [`backend`] chooses the device: WebGPU or a CPU backend, by timing a warm-up step.
+//! - [`Run`] advances an experiment one asynchronous step at a time and reports [`Metrics`].
+//! - One module per lab: [`baseline`] (the digits MLP).
+//!
+//! ```
+//! use burn::tensor::Device;
+//! use orbit_labs::{link, Run};
+//! let decoded = link::decode("?v=1&lab=baseline&seed=3&hidden=32&lr=0.02");
+//! assert!(decoded.notices.is_empty());
+//! let mut run = Run::new(&decoded.experiment, &Device::flex());
+//! let outcome = pollster::block_on(run.step()).unwrap();
+//! assert_eq!(outcome.step, 1);
+//! assert!(link::encode(&decoded.experiment).contains("hidden=32"));
+//! ```
+
+pub mod backend;
+pub mod baseline;
+pub mod data;
+pub mod experiment;
+pub mod knob;
+pub mod link;
+pub mod metrics;
+pub mod run;
+
+pub use backend::{BackendChoice, BackendKind, BackendPreference};
+pub use experiment::{Experiment, LabId, LabSettings};
+pub use metrics::Metrics;
+pub use run::{Run, RunError, StepOutcome};

@@ -1,0 +1,21 @@
+//! Orbit's math layer: everything that needs neither Burn nor a browser.
+//!
+//! - [`Rng`]: a small seeded generator (xoshiro256++ seeded by SplitMix64), identical on every
+//!   platform, so that a share link plus a seed gives the same data, split and initial weights
+//!   natively and in the page.
+//! - [`digits`]: the 8×8 handwritten digits (parsing and the [`Digits`] table).
+//! - [`split`]: seeded train/test splits of row indices.
+//!
+//! ```
+//! use orbit_math::{Rng, split::train_test_split};
+//! let mut rng = Rng::new(7);
+//! let (train, test) = train_test_split(10, 0.2, &mut rng);
+//! assert_eq!((train.len(), test.len()), (8, 2));
+//! ```
+
+pub mod digits;
+pub mod rng;
+pub mod split;
+
+pub use digits::Digits;
+pub use rng::Rng;

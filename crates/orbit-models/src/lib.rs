@@ -1,0 +1,29 @@
+//! Orbit's models and training layer: Burn modules and the training loop, no browser.
+//!
+//! - [`init`]: seeded parameter initialisation from [`orbit_math::Rng`], so that initial weights
+//!   depend only on the experiment's seed, never on a backend's own generator.
+//! - [`mlp`]: [`MlpConfig`] → [`Mlp`], the plain multilayer perceptron baseline.
+//! - [`classifier`]: the [`ImageClassifier`] trait every image model implements, the host-side
+//!   [`ImageSet`], and the [`ClassifierTrainer`] that advances one Adam step at a time and
+//!   evaluates with asynchronous reads only.
+//!
+//! Code here never blocks on a device read: it uses `into_data_async` / `into_scalar_async`, so
+//! the same code trains on WebGPU in a page, on a CPU backend in a page, and natively.
+//!
+//! ```
+//! use burn::tensor::Device;
+//! use orbit_models::{ClassifierTrainer, ImageSet, MlpConfig, TrainSettings};
+//! let device = Device::flex();
+//! let images = ImageSet::new(vec![0.0; 2 * 64], vec![0, 1], 8);
+//! let model = MlpConfig::new(64, 10).init(7, &device.clone().autodiff());
+//! let mut trainer = ClassifierTrainer::new(model, images.clone(), TrainSettings::default(), 7, &device);
+//! let loss = pollster::block_on(trainer.step()).unwrap();
+//! assert!(loss.is_finite());
+//! ```
+
+pub mod classifier;
+pub mod init;
+pub mod mlp;
+
+pub use classifier::{ClassifierTrainer, Evaluation, ImageClassifier, ImageSet, TrainSettings};
+pub use mlp::{Mlp, MlpConfig};
