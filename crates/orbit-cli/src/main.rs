@@ -1,1 +1,131 @@
-fn main() {}
+//! `orbit`: runs Orbit's experiments natively, from the same share links as the page.
+//!
+//! ```text
+//! orbit labs                                   each lab's id, title and default link
+//! orbit run '<link or query>' [--steps N] [--backend flex|ndarray|cpu]
+//! orbit run --lab <id> [--steps N] [--backend …]
+//! ```
+//! `run` prints one JSON object per report (`{"step":25,"loss":…,"test_accuracy":…}`), then a
+//! final `{"done":…}` line; notices about a repaired link go to stderr.
+
+use std::process::ExitCode;
+
+use orbit_labs::{BackendKind, Experiment, LabId, Run, link};
+use serde_json::{Value, json};
+
+const USAGE: &str = "usage:
+  orbit labs
+  orbit run '<link or query>' [--steps N] [--backend flex|ndarray|cpu]
+  orbit run --lab <baseline> [--steps N] [--backend flex|ndarray|cpu]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("labs") => {
+            labs();
+            Ok(())
+        }
+        Some("run") => run(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown command\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("orbit: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn labs() {
+    for id in LabId::ALL {
+        let query = link::encode(&Experiment::for_lab(id));
+        println!("{}\t{}\t?{query}", id.as_str(), id.title());
+    }
+}
+
+/// Parsed `run` arguments.
+struct RunArgs {
+    experiment: Experiment,
+    steps: Option<usize>,
+    backend: Option<BackendKind>,
+}
+
+fn parse_run(args: &[String]) -> Result<RunArgs, String> {
+    let mut link_text = None;
+    let mut lab = None;
+    let mut steps = None;
+    let mut backend = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
+        match a.as_str() {
+            "--lab" => {
+                let v = value("--lab")?;
+                lab = Some(LabId::parse(&v).ok_or(format!("no lab {v:?}; see `orbit labs`"))?);
+            }
+            "--steps" => {
+                let v = value("--steps")?;
+                steps = Some(v.parse::<usize>().map_err(|_| format!("--steps {v:?} is not a count"))?);
+            }
+            "--backend" => {
+                backend = Some(match value("--backend")?.as_str() {
+                    "flex" => BackendKind::Flex,
+                    "ndarray" => BackendKind::Ndarray,
+                    "cpu" => orbit_labs::backend::DEFAULT_CPU,
+                    other => return Err(format!("backend {other:?}: natively orbit offers flex, ndarray, cpu")),
+                });
+            }
+            other if other.starts_with("--") => return Err(format!("unknown option {other}\n{USAGE}")),
+            other => link_text = Some(other.to_string()),
+        }
+    }
+    let experiment = match (link_text, lab) {
+        (Some(_), Some(_)) => return Err("give a link or --lab, not both".into()),
+        (Some(text), None) => {
+            let decoded = link::decode(&text);
+            for n in &decoded.notices {
+                eprintln!("orbit: link notice: {n}");
+            }
+            decoded.experiment
+        }
+        (None, Some(id)) => Experiment::for_lab(id),
+        (None, None) => return Err(format!("run needs a link or --lab\n{USAGE}")),
+    };
+    Ok(RunArgs { experiment, steps, backend })
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let RunArgs { mut experiment, steps, backend } = parse_run(args)?;
+    if let Some(n) = steps {
+        experiment = experiment.with_value("steps", Value::from(n)).map_err(|e| format!("--steps: {e}"))?;
+    }
+    let kind = backend.unwrap_or_else(|| experiment.backend.cpu_kind());
+    let device = kind.cpu_device().ok_or("WebGPU runs only in the page")?;
+    let mut run = Run::new(&experiment, &device);
+    let start = std::time::Instant::now();
+    println!("{}", pollster::block_on(run.report()).map_err(|e| e.to_string())?.to_json_line());
+    loop {
+        let outcome = pollster::block_on(run.step()).map_err(|e| e.to_string())?;
+        if let Some(report) = &outcome.report {
+            println!("{}", report.to_json_line());
+        }
+        if outcome.finished {
+            break;
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let done = json!({
+        "done": true,
+        "steps": run.steps(),
+        "backend": kind,
+        "seconds": seconds,
+        "link": format!("?{}", link::encode(&experiment)),
+    });
+    println!("{done}");
+    Ok(())
+}
