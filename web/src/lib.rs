@@ -1,1 +1,25 @@
-//! x
+//! Orbit's web app: a Leptos client-side page that trains the labs live in the browser.
+//!
+//! It owns no math. [`session::Session`] holds the page's signals around one
+//! [`orbit_labs::Experiment`]: the controls edit it, the URL mirrors it (replace, not push), and
+//! [`runner`] trains the [`orbit_labs::Run`] built from it in chunks that yield to the browser
+//! between them. [`backend`] probes WebGPU once per page and times a warm-up step against the
+//! CPU backend. [`components`] are the views: controls, plots, the backend badge, notices.
+//! [`panic`] turns a panic into an error panel instead of a dead page.
+#![cfg(target_arch = "wasm32")]
+
+pub mod app;
+pub mod backend;
+pub mod browser;
+pub mod components;
+pub mod logger;
+pub mod panic;
+pub mod runner;
+pub mod session;
+
+/// Installs the panic panel and mounts [`app::App`] on `<body>`.
+pub fn start() {
+    panic::install();
+    logger::install();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -70,17 +70,26 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
             }
             "--steps" => {
                 let v = value("--steps")?;
-                steps = Some(v.parse::<usize>().map_err(|_| format!("--steps {v:?} is not a count"))?);
+                steps = Some(
+                    v.parse::<usize>()
+                        .map_err(|_| format!("--steps {v:?} is not a count"))?,
+                );
             }
             "--backend" => {
                 backend = Some(match value("--backend")?.as_str() {
                     "flex" => BackendKind::Flex,
                     "ndarray" => BackendKind::Ndarray,
                     "cpu" => orbit_labs::backend::DEFAULT_CPU,
-                    other => return Err(format!("backend {other:?}: natively orbit offers flex, ndarray, cpu")),
+                    other => {
+                        return Err(format!(
+                            "backend {other:?}: natively orbit offers flex, ndarray, cpu"
+                        ));
+                    }
                 });
             }
-            other if other.starts_with("--") => return Err(format!("unknown option {other}\n{USAGE}")),
+            other if other.starts_with("--") => {
+                return Err(format!("unknown option {other}\n{USAGE}"));
+            }
             other => link_text = Some(other.to_string()),
         }
     }
@@ -96,19 +105,34 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
         (None, Some(id)) => Experiment::for_lab(id),
         (None, None) => return Err(format!("run needs a link or --lab\n{USAGE}")),
     };
-    Ok(RunArgs { experiment, steps, backend })
+    Ok(RunArgs {
+        experiment,
+        steps,
+        backend,
+    })
 }
 
 fn run(args: &[String]) -> Result<(), String> {
-    let RunArgs { mut experiment, steps, backend } = parse_run(args)?;
+    let RunArgs {
+        mut experiment,
+        steps,
+        backend,
+    } = parse_run(args)?;
     if let Some(n) = steps {
-        experiment = experiment.with_value("steps", Value::from(n)).map_err(|e| format!("--steps: {e}"))?;
+        experiment = experiment
+            .with_value("steps", Value::from(n))
+            .map_err(|e| format!("--steps: {e}"))?;
     }
     let kind = backend.unwrap_or_else(|| experiment.backend.cpu_kind());
     let device = kind.cpu_device().ok_or("WebGPU runs only in the page")?;
     let mut run = Run::new(&experiment, &device);
     let start = std::time::Instant::now();
-    println!("{}", pollster::block_on(run.report()).map_err(|e| e.to_string())?.to_json_line());
+    println!(
+        "{}",
+        pollster::block_on(run.report())
+            .map_err(|e| e.to_string())?
+            .to_json_line()
+    );
     loop {
         let outcome = pollster::block_on(run.step()).map_err(|e| e.to_string())?;
         if let Some(report) = &outcome.report {

@@ -98,6 +98,20 @@ impl Run {
         }
     }
 
+    /// A hint for the page when a report shows training going wrong, or `None`.
+    pub fn advice(&self, report: &Metrics) -> Option<String> {
+        match self {
+            Run::Baseline(_) => crate::baseline::advice(report),
+        }
+    }
+
+    /// Trainable parameters of the model.
+    pub fn num_params(&self) -> usize {
+        match self {
+            Run::Baseline(r) => r.num_params(),
+        }
+    }
+
     /// Steps taken.
     pub fn steps(&self) -> usize {
         match self {

@@ -5,6 +5,7 @@
 //!   natively and in the page.
 //! - [`digits`]: the 8×8 handwritten digits (parsing and the [`Digits`] table).
 //! - [`split`]: seeded train/test splits of row indices.
+//! - [`plot`]: axis ranges, tick values and curve downsampling for the page's charts.
 //!
 //! ```
 //! use orbit_math::{Rng, split::train_test_split};
@@ -14,6 +15,7 @@
 //! ```
 
 pub mod digits;
+pub mod plot;
 pub mod rng;
 pub mod split;
 

@@ -1,0 +1,122 @@
+// Shared pieces of the end-to-end tests: a static server for dist/, Debian's Chromium driven by
+// Playwright, and page helpers that record every request and every long main-thread task.
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { extname, join, normalize, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = normalize(join(here, '..', '..'));
+export const dist = join(root, 'dist');
+export const output = join(root, 'tests', 'output');
+
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.gz': 'application/gzip',
+  '.json': 'application/json',
+};
+
+/** Serves dist/ on a free loopback port; resolves to { origin, close }. */
+export async function serve() {
+  if (!existsSync(join(dist, 'index.html'))) {
+    throw new Error('dist/index.html is missing: build the site first (trunk build --release)');
+  }
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = normalize(join(dist, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(dist)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Debian's Chromium, headless, with the software WebGPU adapter enabled. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--enable-unsafe-webgpu',
+      '--enable-unsafe-swiftshader',
+      '--disable-gpu-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * Opens `url` in a new page of `context`. The returned object lists every request the page made
+ * (`requests`) and its console errors; `longTasks()` reads the durations of main-thread tasks
+ * over 50 ms seen since `resetLongTasks()`.
+ */
+export async function open(context, url) {
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(url);
+  return {
+    page,
+    requests,
+    errors,
+    longTasks: () => page.evaluate(() => window.__longTasks.slice()),
+    resetLongTasks: () => page.evaluate(() => { window.__longTasks = []; }),
+  };
+}
+
+/** Waits until the backend badge names the backend in use; returns its text. */
+export async function backendReady(page, timeout = 240_000) {
+  const kind = page.getByTestId('backend-kind');
+  await kind.waitFor({ timeout });
+  await page.waitForFunction(
+    () => !document.querySelector('[data-testid=play]')?.disabled,
+    null,
+    { timeout },
+  );
+  return (await page.getByTestId('backend-badge').innerText()).replace(/\s+/g, ' ');
+}
+
+/** The number in a stat card such as "93.5%" (NaN when it shows a dash). */
+export async function percentOf(page, testid) {
+  return parseFloat((await page.getByTestId(testid).innerText()).replace('%', ''));
+}
+
+/** Saves a full-page screenshot under tests/output/. */
+export async function screenshot(page, name) {
+  await mkdir(output, { recursive: true });
+  const path = join(output, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

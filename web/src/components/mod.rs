@@ -1,0 +1,10 @@
+//! The page's views, one concept per file.
+
+pub mod badge;
+pub mod bench;
+pub mod controls;
+pub mod notices;
+pub mod plot;
+pub mod share;
+pub mod stats;
+pub mod transport;

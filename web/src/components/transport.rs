@@ -1,0 +1,55 @@
+//! Play, pause, step and reset, with the step counter, the speed and the run's status.
+
+use leptos::prelude::*;
+
+use crate::session::{RunStatus, Session};
+
+/// The transport bar.
+#[component]
+pub fn Transport(
+    /// The page's state.
+    session: Session,
+) -> impl IntoView {
+    let steps = move || {
+        session
+            .losses
+            .with(|l| l.last().map(|p| p.0 as usize).unwrap_or(0))
+    };
+    let budget = move || {
+        session
+            .experiment
+            .get()
+            .to_map()
+            .get("steps")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0)
+    };
+    let status = move || match session.status.get() {
+        RunStatus::Preparing(what) => format!("Preparing: {what}…"),
+        RunStatus::Paused => "Paused".into(),
+        RunStatus::Running => "Training".into(),
+        RunStatus::Finished => {
+            "Finished: step budget reached (raise it under Step budget, or reset)".into()
+        }
+        RunStatus::Stopped(why) => format!("Stopped: {why}"),
+    };
+    let stopped = move || matches!(session.status.get(), RunStatus::Stopped(_));
+    let busy = move || matches!(session.status.get(), RunStatus::Preparing(_));
+    view! {
+        <div class="transport">
+            <button class="primary" data-testid="play" disabled=busy
+                on:click=move |_| session.toggle_play()
+                title="Play or pause (space)">
+                {move || if session.playing.get() { "⏸ Pause" } else { "▶ Play" }}
+            </button>
+            <button data-testid="step" disabled=busy on:click=move |_| session.step_once() title="One training step (s)">"Step"</button>
+            <button data-testid="reset" on:click=move |_| session.reset() title="Restart from step 0 (r)">"↺ Reset"</button>
+            <span class="counter">"step " <b data-testid="step-count">{steps}</b> " / " {budget}</span>
+            <span class="counter" title="training steps per second, measured over the last second">
+                <b data-testid="speed">{move || format!("{:.0}", session.speed.get())}</b> " steps/s"
+            </span>
+            <span class="status" class:stopped=stopped data-testid="status">{status}</span>
+            <span class="keys">"Keys: space play/pause · s step · r reset"</span>
+        </div>
+    }
+}

@@ -1,0 +1,152 @@
+//! The training loop of the page: advances the [`Run`] in chunks of at most [`CHUNK_MS`]
+//! milliseconds and yields to the browser between them, so the page never freezes. Each chunk
+//! publishes its losses and reports to the session's signals once.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+use burn::tensor::Device;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use orbit_labs::{BackendPreference, Run};
+
+use crate::backend::{self, BackendStatus};
+use crate::browser::{now_ms, sleep_ms};
+use crate::session::{RunStatus, Session};
+
+/// Longest stretch of training between two yields to the browser.
+pub const CHUNK_MS: f64 = 12.0;
+
+/// How often a paused runner looks for new commands.
+const IDLE_POLL_MS: i32 = 50;
+
+thread_local! {
+    /// The device chosen for a backend preference, reused until the preference changes.
+    static DEVICE: RefCell<Option<(BackendPreference, Device)>> = const { RefCell::new(None) };
+}
+
+/// Forgets the chosen device so the next run chooses again (after a backend change).
+pub fn forget_device() {
+    DEVICE.with(|d| *d.borrow_mut() = None);
+}
+
+/// Starts the runner of `generation` in the background.
+pub fn spawn(session: Session, generation: u64) {
+    spawn_local(run(session, generation));
+}
+
+async fn device_for(session: &Session, preference: BackendPreference) -> Device {
+    if let Some(device) = DEVICE.with(|d| {
+        d.borrow()
+            .as_ref()
+            .filter(|(p, _)| *p == preference)
+            .map(|(_, dev)| dev.clone())
+    }) {
+        return device;
+    }
+    session.backend.set(None);
+    session.status.set(RunStatus::Preparing(
+        "choosing a backend: timing a warm-up step".into(),
+    ));
+    let choice = backend::choose(&session.experiment.get_untracked()).await;
+    session.backend.set(Some(BackendStatus::from(&choice)));
+    DEVICE.with(|d| *d.borrow_mut() = Some((preference, choice.device.clone())));
+    choice.device
+}
+
+async fn run(s: Session, generation: u64) {
+    let stale = move || s.generation.get_untracked() != generation;
+    let experiment = s.experiment.get_untracked();
+    let device = device_for(&s, experiment.backend).await;
+    if stale() {
+        return;
+    }
+    s.status
+        .set(RunStatus::Preparing("building the model".into()));
+    let mut run = Run::new(&experiment, &device);
+    s.params.set(run.num_params());
+    match run.report().await {
+        Ok(m) if !stale() => s.reports.set(vec![m]),
+        Ok(_) => return,
+        Err(e) => {
+            s.status.set(RunStatus::Stopped(e.to_string()));
+            return;
+        }
+    }
+    let mut finished = false;
+    let mut recent: VecDeque<(f64, usize)> = VecDeque::new();
+    loop {
+        if stale() {
+            return;
+        }
+        let playing = s.playing.get_untracked();
+        if finished || (!playing && s.pending_steps.get_untracked() == 0) {
+            let idle = if finished {
+                RunStatus::Finished
+            } else {
+                RunStatus::Paused
+            };
+            if s.status.get_untracked() != idle {
+                s.status.set(idle);
+                s.speed.set(0.0);
+                recent.clear();
+            }
+            if finished && s.playing.get_untracked() {
+                s.playing.set(false);
+            }
+            sleep_ms(IDLE_POLL_MS).await;
+            continue;
+        }
+        if playing && s.status.get_untracked() != RunStatus::Running {
+            s.status.set(RunStatus::Running);
+        }
+        let start = now_ms();
+        let mut losses = Vec::new();
+        let mut reports = Vec::new();
+        let mut stop = None;
+        loop {
+            match run.step().await {
+                Ok(outcome) => {
+                    losses.push((outcome.step as f64, outcome.loss));
+                    reports.extend(outcome.report);
+                    finished = outcome.finished;
+                }
+                Err(e) => stop = Some(e.to_string()),
+            }
+            if stale() {
+                return;
+            }
+            if !s.playing.get_untracked() {
+                s.pending_steps.update(|p| *p = p.saturating_sub(1));
+                break;
+            }
+            if finished || stop.is_some() || now_ms() - start > CHUNK_MS {
+                break;
+            }
+        }
+        let advice = reports.last().and_then(|r| run.advice(r));
+        let taken = losses.len();
+        s.losses.update(|l| l.extend(losses));
+        if !reports.is_empty() {
+            s.reports.update(|r| r.extend(reports));
+            s.advice.set(advice);
+        }
+        let now = now_ms();
+        recent.push_back((now, taken));
+        while recent.front().is_some_and(|(t, _)| now - t > 1000.0) {
+            recent.pop_front();
+        }
+        if let Some((t0, _)) = recent.front() {
+            let steps: usize = recent.iter().skip(1).map(|(_, n)| n).sum();
+            if now > *t0 {
+                s.speed.set(steps as f64 * 1000.0 / (now - t0));
+            }
+        }
+        if let Some(message) = stop {
+            s.playing.set(false);
+            s.status.set(RunStatus::Stopped(message));
+            return;
+        }
+        sleep_ms(0).await;
+    }
+}

@@ -1,0 +1,144 @@
+//! The page's state around one [`Experiment`]: signals the views read and the actions the
+//! controls call. The URL mirrors the experiment (replaced, never pushed).
+
+use leptos::prelude::*;
+use orbit_labs::{Experiment, Metrics, link};
+use serde_json::Value;
+
+use crate::backend::BackendStatus;
+use crate::{browser, runner};
+
+/// Where the current run stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunStatus {
+    /// Choosing the backend or building the run.
+    Preparing(String),
+    /// Built, waiting for play or step.
+    Paused,
+    /// Training.
+    Running,
+    /// The step budget is spent.
+    Finished,
+    /// Stopped by divergence or a backend failure; the message says which and what to do.
+    Stopped(String),
+}
+
+/// Every signal of the page, cheap to copy into closures.
+#[derive(Clone, Copy)]
+pub struct Session {
+    /// The experiment being run.
+    pub experiment: RwSignal<Experiment>,
+    /// What was repaired in the link the page was opened with, or other notices.
+    pub notices: RwSignal<Vec<String>>,
+    /// The backend in use; `None` while it is being chosen.
+    pub backend: RwSignal<Option<BackendStatus>>,
+    /// Whether training runs continuously.
+    pub playing: RwSignal<bool>,
+    /// Single steps requested while paused.
+    pub pending_steps: RwSignal<usize>,
+    /// Bumped on every reset; a runner whose generation is stale stops.
+    pub generation: RwSignal<u64>,
+    /// Training loss per step, as (step, loss).
+    pub losses: RwSignal<Vec<(f64, f64)>>,
+    /// Full reports, oldest first (the first is before any training).
+    pub reports: RwSignal<Vec<Metrics>>,
+    /// Where the run stands.
+    pub status: RwSignal<RunStatus>,
+    /// Measured training speed in steps per second.
+    pub speed: RwSignal<f64>,
+    /// A hint when training goes wrong (e.g. stuck at chance).
+    pub advice: RwSignal<Option<String>>,
+    /// Parameters of the current model.
+    pub params: RwSignal<usize>,
+}
+
+impl Session {
+    /// Reads the experiment from the page's link, writes the canonical link back, and starts
+    /// the first run (paused).
+    pub fn from_location() -> Self {
+        let decoded = link::decode(&browser::location_search());
+        let session = Self {
+            experiment: RwSignal::new(decoded.experiment),
+            notices: RwSignal::new(decoded.notices),
+            backend: RwSignal::new(None),
+            playing: RwSignal::new(false),
+            pending_steps: RwSignal::new(0),
+            generation: RwSignal::new(0),
+            losses: RwSignal::new(Vec::new()),
+            reports: RwSignal::new(Vec::new()),
+            status: RwSignal::new(RunStatus::Preparing("starting".into())),
+            speed: RwSignal::new(0.0),
+            advice: RwSignal::new(None),
+            params: RwSignal::new(0),
+        };
+        session.sync_url();
+        session.reset();
+        session
+    }
+
+    /// The share link of the current experiment.
+    pub fn share_link(&self) -> String {
+        format!(
+            "{}?{}",
+            browser::location_base(),
+            link::encode(&self.experiment.get())
+        )
+    }
+
+    fn sync_url(&self) {
+        browser::replace_query(&link::encode(&self.experiment.get_untracked()));
+    }
+
+    /// Discards the current run and starts a new one from step 0 with the same experiment.
+    pub fn reset(&self) {
+        self.generation.update(|g| *g += 1);
+        self.losses.set(Vec::new());
+        self.reports.set(Vec::new());
+        self.advice.set(None);
+        self.speed.set(0.0);
+        self.pending_steps.set(0);
+        runner::spawn(*self, self.generation.get_untracked());
+    }
+
+    /// Sets one knob to a validated value, rewrites the URL and restarts the run.
+    pub fn set_knob(&self, key: &str, value: Value) -> Result<(), String> {
+        let next = self.experiment.get_untracked().with_value(key, value)?;
+        if next == self.experiment.get_untracked() {
+            return Ok(());
+        }
+        if key == "backend" {
+            runner::forget_device();
+        }
+        self.experiment.set(next);
+        self.sync_url();
+        self.reset();
+        Ok(())
+    }
+
+    /// Play or pause.
+    pub fn toggle_play(&self) {
+        if matches!(
+            self.status.get_untracked(),
+            RunStatus::Finished | RunStatus::Stopped(_)
+        ) {
+            return;
+        }
+        self.playing.update(|p| *p = !*p);
+    }
+
+    /// One training step (pauses first).
+    pub fn step_once(&self) {
+        self.playing.set(false);
+        self.pending_steps.update(|p| *p += 1);
+    }
+
+    /// Handles a keyboard shortcut: space plays or pauses, `s` steps, `r` resets.
+    pub fn shortcut(&self, key: &str) {
+        match key {
+            " " => self.toggle_play(),
+            "s" => self.step_once(),
+            "r" => self.reset(),
+            _ => {}
+        }
+    }
+}

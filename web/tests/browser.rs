@@ -1,0 +1,120 @@
+//! Browser tests: the real page code and real Burn backends inside headless Chromium
+//! (`cargo test --target wasm32-unknown-unknown -p orbit-web --test browser`, or
+//! `wasm-pack test --headless --chrome web`). WebGPU comes from Chromium's software adapter
+//! (`--enable-unsafe-webgpu --enable-unsafe-swiftshader`, see webdriver.json).
+#![cfg(target_arch = "wasm32")]
+
+use burn::tensor::Device;
+use orbit_labs::backend::WebGpuProbe;
+use orbit_labs::{BackendKind, BackendPreference, Experiment, LabSettings, Run};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A short baseline run.
+fn short_experiment(steps: usize) -> Experiment {
+    let mut e = Experiment::default();
+    let LabSettings::Baseline(s) = &mut e.lab;
+    s.steps = steps;
+    s.eval = steps;
+    e
+}
+
+/// Mean loss of the first and last five of `steps` steps, and the final report's test accuracy.
+async fn train(device: &Device, steps: usize) -> (f64, f64, f64) {
+    let mut run = Run::new(&short_experiment(steps), device);
+    let mut losses = Vec::new();
+    let mut accuracy = f64::NAN;
+    for _ in 0..steps {
+        let out = run.step().await.expect("a training step");
+        losses.push(out.loss);
+        if let Some(r) = out.report {
+            accuracy = r.get("test_accuracy").unwrap_or(f64::NAN);
+        }
+    }
+    let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
+    (mean(&losses[..5]), mean(&losses[steps - 5..]), accuracy)
+}
+
+#[wasm_bindgen_test]
+async fn the_mlp_learns_on_both_cpu_backends_in_the_browser() {
+    for kind in [BackendKind::Flex, BackendKind::Ndarray] {
+        let device = kind.cpu_device().unwrap();
+        let (first, last, accuracy) = train(&device, 80).await;
+        assert!(last < 0.6 * first, "{kind}: loss {first} → {last}");
+        assert!(accuracy > 0.8, "{kind}: test accuracy {accuracy}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_mlp_learns_on_webgpu_in_the_browser() {
+    let device = match orbit_web::backend::webgpu_probe().await {
+        WebGpuProbe::Ready { device, adapter } => {
+            web_sys::console::log_1(&format!("WebGPU adapter: {adapter}").into());
+            device
+        }
+        other => panic!("Chromium with --enable-unsafe-webgpu should grant an adapter: {other:?}"),
+    };
+    let (first, last, accuracy) = train(&device, 40).await;
+    assert!(last < 0.7 * first, "WebGPU: loss {first} → {last}");
+    assert!(accuracy > 0.5, "WebGPU: test accuracy {accuracy}");
+}
+
+#[wasm_bindgen_test]
+async fn the_same_link_gives_the_same_curve_on_the_cpu_backend() {
+    let device = Device::flex();
+    let e = short_experiment(10);
+    let losses = |e: Experiment| {
+        let device = device.clone();
+        async move {
+            let mut run = Run::new(&e, &device);
+            let mut l = Vec::new();
+            for _ in 0..10 {
+                l.push(run.step().await.unwrap().loss);
+            }
+            l
+        }
+    };
+    assert_eq!(losses(e.clone()).await, losses(e).await);
+}
+
+#[wasm_bindgen_test]
+async fn auto_times_both_backends_and_keeps_the_faster() {
+    let mut e = short_experiment(10);
+    e.backend = BackendPreference::Auto;
+    let choice = orbit_web::backend::choose(&e).await;
+    let timings = &choice.warmup_ms;
+    web_sys::console::log_1(
+        &format!(
+            "auto: {:?}, timings {timings:?}, reason {:?}",
+            choice.kind, choice.reason
+        )
+        .into(),
+    );
+    let ms = |k: BackendKind| timings.iter().find(|t| t.0 == k).map(|t| t.1);
+    let (cpu, gpu) = (
+        ms(orbit_labs::backend::DEFAULT_CPU).unwrap(),
+        ms(BackendKind::Webgpu).unwrap(),
+    );
+    let expected = if cpu < gpu {
+        orbit_labs::backend::DEFAULT_CPU
+    } else {
+        BackendKind::Webgpu
+    };
+    assert_eq!(choice.kind, expected);
+}
+
+#[wasm_bindgen_test]
+fn a_panic_shows_the_error_panel_with_a_reset_link() {
+    orbit_web::panic::show_panel("index out of bounds <script>");
+    let document = web_sys::window().unwrap().document().unwrap();
+    let panel = document
+        .get_element_by_id("panic-panel")
+        .expect("the panel exists");
+    let html = panel.inner_html();
+    assert!(
+        html.contains("index out of bounds &lt;script&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("Reset"), "{html}");
+}
