@@ -3,8 +3,8 @@
 
 use std::cell::RefCell;
 
+use orbit_labs::Experiment;
 use orbit_labs::backend::{self, BackendChoice, BackendKind, WebGpuProbe};
-use orbit_labs::{BackendPreference, Experiment};
 
 use crate::browser;
 
@@ -83,9 +83,4 @@ pub async fn benchmark(
         WebGpuProbe::NotTried => {}
     }
     out
-}
-
-/// Whether the preference names a fixed CPU backend (no WebGPU probe needed).
-pub fn is_cpu_only(pref: BackendPreference) -> bool {
-    !pref.wants_webgpu()
 }

@@ -256,8 +256,10 @@ mod tests {
 
     #[test]
     fn a_failed_webgpu_request_falls_back_with_its_reason() {
-        let mut e = Experiment::default();
-        e.backend = BackendPreference::Webgpu;
+        let e = Experiment {
+            backend: BackendPreference::Webgpu,
+            ..Default::default()
+        };
         let c = pollster::block_on(choose(&e, WebGpuProbe::Failed("no adapter".into())));
         assert_eq!(c.kind, DEFAULT_CPU);
         let reason = c.reason.unwrap();
@@ -269,8 +271,10 @@ mod tests {
 
     #[test]
     fn named_cpu_backends_are_honoured() {
-        let mut e = Experiment::default();
-        e.backend = BackendPreference::Ndarray;
+        let e = Experiment {
+            backend: BackendPreference::Ndarray,
+            ..Default::default()
+        };
         let c = pollster::block_on(choose(&e, WebGpuProbe::NotTried));
         assert_eq!(c.kind, BackendKind::Ndarray);
     }

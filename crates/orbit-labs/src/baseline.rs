@@ -222,7 +222,7 @@ impl BaselineRun {
         let loss = check_loss(step, loss)?;
         self.losses.push(loss);
         let finished = step >= self.settings.steps;
-        let report = if step % self.settings.eval.max(1) == 0 || finished {
+        let report = if step.is_multiple_of(self.settings.eval.max(1)) || finished {
             Some(self.report().await?)
         } else {
             None
