@@ -6,7 +6,9 @@ use orbit_labs::data::DIGITS_ATTRIBUTION;
 use crate::browser;
 use crate::components::badge::BackendBadge;
 use crate::components::bench::Benchmark;
+use crate::components::confusion::ConfusionMatrix;
 use crate::components::controls::Controls;
+use crate::components::gallery::DigitGallery;
 use crate::components::notices::Notices;
 use crate::components::plot::{LinePlot, Series, YScale};
 use crate::components::share::ShareLink;
@@ -67,6 +69,7 @@ pub fn App() -> impl IntoView {
             },
         ]
     });
+    let x_max = Signal::derive(move || session.losses.with(|l| l.last().map(|p| p.0).unwrap_or(0.0)));
     view! {
         <header class="top">
             <div class="brand">
@@ -91,9 +94,13 @@ pub fn App() -> impl IntoView {
                 <Stats session=session />
                 <div class="plots">
                     <LinePlot title="Loss" x_label="training step" y_label="cross-entropy (nats, log scale)"
-                        series=loss_series y_scale=YScale::Log testid="loss-plot" />
+                        series=loss_series y_scale=YScale::Log x_max=x_max testid="loss-plot" />
                     <LinePlot title="Accuracy" x_label="training step" y_label="accuracy (%)"
-                        series=accuracy_series y_scale=YScale::Fixed(0.0, 100.0) testid="accuracy-plot" />
+                        series=accuracy_series y_scale=YScale::Fixed(0.0, 100.0) x_max=x_max testid="accuracy-plot" />
+                </div>
+                <div class="plots">
+                    <ConfusionMatrix session=session />
+                    <DigitGallery session=session />
                 </div>
                 <Benchmark session=session />
             </section>

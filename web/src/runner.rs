@@ -12,7 +12,28 @@ use orbit_labs::{BackendPreference, Run};
 
 use crate::backend::{self, BackendStatus};
 use crate::browser::{now_ms, sleep_ms};
-use crate::session::{RunStatus, Session};
+use crate::session::{Classification, GALLERY, RunStatus, Session};
+
+/// Publishes the run's test predictions (and, on the first call, its gallery images).
+fn publish_classification(s: &Session, run: &Run) {
+    let Some((set, predictions)) = run.classification() else { return };
+    let predictions = predictions.to_vec();
+    let existing = s.classification.with_untracked(|c| c.is_some());
+    if existing {
+        s.classification.update(|c| {
+            if let Some(c) = c {
+                c.predictions = predictions;
+            }
+        });
+    } else {
+        s.classification.set(Some(Classification {
+            labels: set.labels.clone(),
+            predictions,
+            gallery: (0..GALLERY.min(set.len())).map(|i| set.image(i).to_vec()).collect(),
+            side: set.side,
+        }));
+    }
+}
 
 /// Longest stretch of training between two yields to the browser.
 pub const CHUNK_MS: f64 = 12.0;
@@ -66,7 +87,10 @@ async fn run(s: Session, generation: u64) {
     let mut run = Run::new(&experiment, &device);
     s.params.set(run.num_params());
     match run.report().await {
-        Ok(m) if !stale() => s.reports.set(vec![m]),
+        Ok(m) if !stale() => {
+            s.reports.set(vec![m]);
+            publish_classification(&s, &run);
+        }
         Ok(_) => return,
         Err(e) => {
             s.status.set(RunStatus::Stopped(e.to_string()));
@@ -130,6 +154,7 @@ async fn run(s: Session, generation: u64) {
         if !reports.is_empty() {
             s.reports.update(|r| r.extend(reports));
             s.advice.set(advice);
+            publish_classification(&s, &run);
         }
         let now = now_ms();
         recent.push_back((now, taken));

@@ -23,6 +23,22 @@ pub enum RunStatus {
     Stopped(String),
 }
 
+/// The held-out images of a classification lab and the model's latest predictions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Classification {
+    /// True class of every test image.
+    pub labels: Vec<u8>,
+    /// Predicted class of every test image at the last report.
+    pub predictions: Vec<u8>,
+    /// The first [`GALLERY`] test images, `side × side` pixels each.
+    pub gallery: Vec<Vec<f32>>,
+    /// Side of an image in pixels.
+    pub side: usize,
+}
+
+/// Test images shown in the gallery.
+pub const GALLERY: usize = 30;
+
 /// Every signal of the page, cheap to copy into closures.
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -50,6 +66,8 @@ pub struct Session {
     pub advice: RwSignal<Option<String>>,
     /// Parameters of the current model.
     pub params: RwSignal<usize>,
+    /// Test images and predictions, for labs that classify.
+    pub classification: RwSignal<Option<Classification>>,
 }
 
 impl Session {
@@ -70,6 +88,7 @@ impl Session {
             speed: RwSignal::new(0.0),
             advice: RwSignal::new(None),
             params: RwSignal::new(0),
+            classification: RwSignal::new(None),
         };
         session.sync_url();
         session.reset();
@@ -95,6 +114,7 @@ impl Session {
         self.losses.set(Vec::new());
         self.reports.set(Vec::new());
         self.advice.set(None);
+        self.classification.set(None);
         self.speed.set(0.0);
         self.pending_steps.set(0);
         runner::spawn(*self, self.generation.get_untracked());

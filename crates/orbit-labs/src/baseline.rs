@@ -152,6 +152,7 @@ pub struct BaselineRun {
     test: ImageSet,
     losses: Vec<f64>,
     model_params: usize,
+    test_predictions: Vec<u8>,
 }
 
 impl BaselineRun {
@@ -175,6 +176,7 @@ impl BaselineRun {
             test: split.test,
             losses: Vec::new(),
             model_params: config.num_params(),
+            test_predictions: Vec::new(),
         }
     }
 
@@ -197,6 +199,7 @@ impl BaselineRun {
     pub async fn report(&mut self) -> Result<Metrics, RunError> {
         let test = self.trainer.evaluate(&self.test).await?;
         let train = self.trainer.evaluate(&self.train).await?;
+        self.test_predictions = test.predictions;
         let mut m = Metrics::new(self.steps())
             .with("train_accuracy", train.accuracy)
             .with("train_loss", train.loss)
@@ -210,9 +213,9 @@ impl BaselineRun {
         Ok(m)
     }
 
-    /// Per-test-image predictions of the current model (for a confusion matrix).
-    pub async fn test_predictions(&self) -> Result<Vec<u8>, RunError> {
-        Ok(self.trainer.evaluate(&self.test).await?.predictions)
+    /// The predicted class of every test image at the last report (empty before the first).
+    pub fn test_predictions(&self) -> &[u8] {
+        &self.test_predictions
     }
 
     /// One training step, with a report when an evaluation falls due or the budget ends.

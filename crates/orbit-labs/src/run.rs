@@ -3,6 +3,7 @@
 use std::fmt;
 
 use burn::tensor::{Device, ExecutionError};
+use orbit_models::ImageSet;
 
 use crate::baseline::BaselineRun;
 use crate::experiment::{Experiment, LabSettings};
@@ -105,6 +106,14 @@ impl Run {
         }
     }
 
+    /// The held-out images and the model's predictions for them at the last report, for labs
+    /// that classify images (confusion matrices, galleries).
+    pub fn classification(&self) -> Option<(&ImageSet, &[u8])> {
+        match self {
+            Run::Baseline(r) => Some((r.test_set(), r.test_predictions())),
+        }
+    }
+
     /// Trainable parameters of the model.
     pub fn num_params(&self) -> usize {
         match self {
@@ -148,6 +157,11 @@ mod tests {
             }
         }
         let after = last.expect("the last step reports");
+        let (test, predictions) = run.classification().unwrap();
+        assert_eq!(predictions.len(), test.len());
+        let confusion = orbit_math::stats::confusion_matrix(&test.labels, predictions, 10);
+        let correct: usize = (0..10).map(|c| confusion[c * 10 + c]).sum();
+        assert!((correct as f64 / test.len() as f64 - after.get("test_accuracy").unwrap()).abs() < 1e-12);
         assert!(before.get("test_accuracy").unwrap() < 0.3, "{before:?}");
         assert!(after.get("test_accuracy").unwrap() > 0.85, "{after:?}");
         assert!(after.get("loss").unwrap() < 0.7, "{after:?}");

@@ -4,7 +4,9 @@
 //!   platform, so that a share link plus a seed gives the same data, split and initial weights
 //!   natively and in the page.
 //! - [`digits`]: the 8×8 handwritten digits (parsing and the [`Digits`] table).
+//! - [`group`]: C4 and D4, their elements (slots) and their action on images and p4/p4m maps.
 //! - [`split`]: seeded train/test splits of row indices.
+//! - [`stats`]: confusion matrices and per-class accuracy.
 //! - [`plot`]: axis ranges, tick values and curve downsampling for the page's charts.
 //!
 //! ```
@@ -15,9 +17,11 @@
 //! ```
 
 pub mod digits;
+pub mod group;
 pub mod plot;
 pub mod rng;
 pub mod split;
+pub mod stats;
 
 pub use digits::Digits;
 pub use rng::Rng;

@@ -3,6 +3,9 @@
 //! - [`init`]: seeded parameter initialisation from [`orbit_math::Rng`], so that initial weights
 //!   depend only on the experiment's seed, never on a backend's own generator.
 //! - [`mlp`]: [`MlpConfig`] → [`Mlp`], the plain multilayer perceptron baseline.
+//! - [`gcnn`]: group-equivariant CNNs on p4 and p4m ([`GroupCnnConfig`] → [`GroupCnn`]), and
+//!   the Z2-CNN as the same network on the trivial group.
+//! - [`equivariance`]: the [`Action`] abstraction and the one [`equivariance_error`].
 //! - [`classifier`]: the [`ImageClassifier`] trait every image model implements, the host-side
 //!   [`ImageSet`], and the [`ClassifierTrainer`] that advances one Adam step at a time and
 //!   evaluates with asynchronous reads only.
@@ -22,8 +25,12 @@
 //! ```
 
 pub mod classifier;
+pub mod equivariance;
+pub mod gcnn;
 pub mod init;
 pub mod mlp;
 
 pub use classifier::{ClassifierTrainer, Evaluation, ImageClassifier, ImageSet, TrainSettings};
+pub use equivariance::{Action, equivariance_error};
+pub use gcnn::{GroupCnn, GroupCnnConfig};
 pub use mlp::{Mlp, MlpConfig};

@@ -2,7 +2,9 @@
 
 pub mod badge;
 pub mod bench;
+pub mod confusion;
 pub mod controls;
+pub mod gallery;
 pub mod notices;
 pub mod plot;
 pub mod share;

@@ -67,6 +67,9 @@ pub fn LinePlot(
     series: Signal<Vec<Series>>,
     /// y-axis scaling.
     y_scale: YScale,
+    /// Right end of the x axis (at least), so that charts of one run share their x range.
+    #[prop(into)]
+    x_max: Signal<f64>,
     /// `data-testid` of the chart.
     #[prop(into)]
     testid: String,
