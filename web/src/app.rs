@@ -69,7 +69,11 @@ pub fn App() -> impl IntoView {
             },
         ]
     });
-    let x_max = Signal::derive(move || session.losses.with(|l| l.last().map(|p| p.0).unwrap_or(0.0)));
+    let x_max = Signal::derive(move || {
+        session
+            .losses
+            .with(|l| l.last().map(|p| p.0).unwrap_or(0.0))
+    });
     view! {
         <header class="top">
             <div class="brand">

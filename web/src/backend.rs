@@ -41,6 +41,7 @@ pub async fn webgpu_probe() -> WebGpuProbe {
     if let Some(p) = PROBE.with(|p| p.borrow().clone()) {
         return p;
     }
+    crate::runtime::run_constructors_once();
     let probe = if browser::has_navigator_gpu() {
         backend::init_webgpu().await
     } else {

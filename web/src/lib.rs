@@ -15,10 +15,13 @@ pub mod components;
 pub mod logger;
 pub mod panic;
 pub mod runner;
+pub mod runtime;
 pub mod session;
 
-/// Installs the panic panel and mounts [`app::App`] on `<body>`.
+/// Installs the panic panel and mounts [`app::App`] on `<body>`; runs when the module loads.
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
+    runtime::run_constructors_once();
     panic::install();
     logger::install();
     leptos::mount::mount_to_body(app::App);

@@ -1,6 +1,6 @@
 //! The training loop of the page: advances the [`Run`] in chunks of at most [`CHUNK_MS`]
-//! milliseconds and yields to the browser between them, so the page never freezes. Each chunk
-//! publishes its losses and reports to the session's signals once.
+//! milliseconds and yields to the browser between them, so the page never freezes. Losses and
+//! reports reach the session's signals at most every [`FLUSH_MS`], so redrawing stays cheap.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -16,7 +16,9 @@ use crate::session::{Classification, GALLERY, RunStatus, Session};
 
 /// Publishes the run's test predictions (and, on the first call, its gallery images).
 fn publish_classification(s: &Session, run: &Run) {
-    let Some((set, predictions)) = run.classification() else { return };
+    let Some((set, predictions)) = run.classification() else {
+        return;
+    };
     let predictions = predictions.to_vec();
     let existing = s.classification.with_untracked(|c| c.is_some());
     if existing {
@@ -29,7 +31,9 @@ fn publish_classification(s: &Session, run: &Run) {
         s.classification.set(Some(Classification {
             labels: set.labels.clone(),
             predictions,
-            gallery: (0..GALLERY.min(set.len())).map(|i| set.image(i).to_vec()).collect(),
+            gallery: (0..GALLERY.min(set.len()))
+                .map(|i| set.image(i).to_vec())
+                .collect(),
             side: set.side,
         }));
     }
@@ -37,6 +41,10 @@ fn publish_classification(s: &Session, run: &Run) {
 
 /// Longest stretch of training between two yields to the browser.
 pub const CHUNK_MS: f64 = 12.0;
+
+/// Shortest interval between two updates of the charts while training: the page is redrawn
+/// at most this often, however fast the steps are.
+pub const FLUSH_MS: f64 = 100.0;
 
 /// How often a paused runner looks for new commands.
 const IDLE_POLL_MS: i32 = 50;
@@ -99,6 +107,8 @@ async fn run(s: Session, generation: u64) {
     }
     let mut finished = false;
     let mut recent: VecDeque<(f64, usize)> = VecDeque::new();
+    let mut pending = Pending::default();
+    let mut last_flush = now_ms();
     loop {
         if stale() {
             return;
@@ -125,15 +135,15 @@ async fn run(s: Session, generation: u64) {
             s.status.set(RunStatus::Running);
         }
         let start = now_ms();
-        let mut losses = Vec::new();
-        let mut reports = Vec::new();
         let mut stop = None;
+        let mut taken = 0;
         loop {
             match run.step().await {
                 Ok(outcome) => {
-                    losses.push((outcome.step as f64, outcome.loss));
-                    reports.extend(outcome.report);
+                    pending.losses.push((outcome.step as f64, outcome.loss));
+                    pending.reports.extend(outcome.report);
                     finished = outcome.finished;
+                    taken += 1;
                 }
                 Err(e) => stop = Some(e.to_string()),
             }
@@ -148,23 +158,23 @@ async fn run(s: Session, generation: u64) {
                 break;
             }
         }
-        let advice = reports.last().and_then(|r| run.advice(r));
-        let taken = losses.len();
-        s.losses.update(|l| l.extend(losses));
-        if !reports.is_empty() {
-            s.reports.update(|r| r.extend(reports));
-            s.advice.set(advice);
-            publish_classification(&s, &run);
-        }
         let now = now_ms();
         recent.push_back((now, taken));
         while recent.front().is_some_and(|(t, _)| now - t > 1000.0) {
             recent.pop_front();
         }
-        if let Some((t0, _)) = recent.front() {
-            let steps: usize = recent.iter().skip(1).map(|(_, n)| n).sum();
-            if now > *t0 {
-                s.speed.set(steps as f64 * 1000.0 / (now - t0));
+        let due = now - last_flush >= FLUSH_MS
+            || !s.playing.get_untracked()
+            || finished
+            || stop.is_some();
+        if due {
+            pending.flush(&s, &run);
+            last_flush = now;
+            if let Some((t0, _)) = recent.front() {
+                let steps: usize = recent.iter().skip(1).map(|(_, n)| n).sum();
+                if now > *t0 {
+                    s.speed.set(steps as f64 * 1000.0 / (now - t0));
+                }
             }
         }
         if let Some(message) = stop {
@@ -173,5 +183,28 @@ async fn run(s: Session, generation: u64) {
             return;
         }
         sleep_ms(0).await;
+    }
+}
+
+/// Losses and reports not yet shown.
+#[derive(Default)]
+struct Pending {
+    losses: Vec<(f64, f64)>,
+    reports: Vec<orbit_labs::Metrics>,
+}
+
+impl Pending {
+    /// Publishes everything pending to the session's signals in one go.
+    fn flush(&mut self, s: &Session, run: &Run) {
+        if !self.losses.is_empty() {
+            let losses = std::mem::take(&mut self.losses);
+            s.losses.update(|l| l.extend(losses));
+        }
+        if !self.reports.is_empty() {
+            let reports = std::mem::take(&mut self.reports);
+            s.advice.set(reports.last().and_then(|r| run.advice(r)));
+            s.reports.update(|r| r.extend(reports));
+            publish_classification(s, run);
+        }
     }
 }

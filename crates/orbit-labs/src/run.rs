@@ -161,7 +161,10 @@ mod tests {
         assert_eq!(predictions.len(), test.len());
         let confusion = orbit_math::stats::confusion_matrix(&test.labels, predictions, 10);
         let correct: usize = (0..10).map(|c| confusion[c * 10 + c]).sum();
-        assert!((correct as f64 / test.len() as f64 - after.get("test_accuracy").unwrap()).abs() < 1e-12);
+        assert!(
+            (correct as f64 / test.len() as f64 - after.get("test_accuracy").unwrap()).abs()
+                < 1e-12
+        );
         assert!(before.get("test_accuracy").unwrap() < 0.3, "{before:?}");
         assert!(after.get("test_accuracy").unwrap() > 0.85, "{after:?}");
         assert!(after.get("loss").unwrap() < 0.7, "{after:?}");

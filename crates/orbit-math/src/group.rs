@@ -99,7 +99,11 @@ impl Element {
     /// The element as generators applied right to left: `(mirror first?, rotations after)`.
     /// Slot s < 4 is `rot^s`; slot s ≥ 4 is `rot^((8 − s) mod 4) ∘ mirror`.
     pub fn word(self) -> (bool, usize) {
-        if self.0 < 4 { (false, self.0) } else { (true, (8 - self.0) % 4) }
+        if self.0 < 4 {
+            (false, self.0)
+        } else {
+            (true, (8 - self.0) % 4)
+        }
     }
 
     /// Human description: "identity", "rotate 90°", "mirror, then rotate 180°" …
@@ -163,7 +167,11 @@ pub fn act_on_image(image: &[f32], side: usize, g: Element) -> Vec<f32> {
 /// Acts on a regular feature map `f[c, s, y, x]` (`fields × |G| × side × side`, row-major).
 /// `g` must belong to `group`.
 pub fn act_on_fields(f: &[f32], group: Group, side: usize, g: Element) -> Vec<f32> {
-    assert!(group.contains(g), "{g} is not an element of {}", group.name());
+    assert!(
+        group.contains(g),
+        "{g} is not an element of {}",
+        group.name()
+    );
     let (mirror, rotations) = g.word();
     let mut out = f.to_vec();
     if mirror {
@@ -269,7 +277,9 @@ mod tests {
     #[test]
     fn the_mirror_is_an_involution_and_rotation_has_order_four() {
         for group in [Group::C4, Group::D4] {
-            let f: Vec<f32> = (0..2 * group.order() * 9).map(|i| (i * 7 % 11) as f32).collect();
+            let f: Vec<f32> = (0..2 * group.order() * 9)
+                .map(|i| (i * 7 % 11) as f32)
+                .collect();
             let mut r = f.clone();
             for _ in 0..4 {
                 r = act_on_fields(&r, group, 3, Element::ROT90);
@@ -288,11 +298,19 @@ mod tests {
         let a: Vec<f32> = (0..64).map(|i| ((i * 37) % 17) as f32).collect();
         let r = rotate_by_angle(&a, 8, 90.0);
         let exact = rot90(&a, 8, 1);
-        let worst = r.iter().zip(&exact).map(|(p, q)| (p - q).abs()).fold(0.0, f32::max);
+        let worst = r
+            .iter()
+            .zip(&exact)
+            .map(|(p, q)| (p - q).abs())
+            .fold(0.0, f32::max);
         assert!(worst < 1e-4, "{worst}");
         assert_eq!(rotate_by_angle(&a, 8, 0.0), a);
         let r45 = rotate_by_angle(&rotate_by_angle(&a, 8, 45.0), 8, 45.0);
-        let off = r45.iter().zip(&exact).map(|(p, q)| (p - q).abs()).fold(0.0, f32::max);
+        let off = r45
+            .iter()
+            .zip(&exact)
+            .map(|(p, q)| (p - q).abs())
+            .fold(0.0, f32::max);
         assert!(off > 0.5, "two 45° turns lose information on a grid: {off}");
     }
 
@@ -302,6 +320,9 @@ mod tests {
         assert_eq!(Element(2).to_string(), "rotate 180°");
         assert_eq!(Element(4).to_string(), "mirror");
         assert_eq!(Element(7).to_string(), "mirror, then rotate 90°");
-        assert_eq!(Group::D4.generators(), vec![Element::ROT90, Element::MIRROR]);
+        assert_eq!(
+            Group::D4.generators(),
+            vec![Element::ROT90, Element::MIRROR]
+        );
     }
 }

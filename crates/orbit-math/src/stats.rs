@@ -20,7 +20,11 @@ pub fn per_class_accuracy(confusion: &[usize], classes: usize) -> Vec<f64> {
         .map(|t| {
             let row = &confusion[t * classes..(t + 1) * classes];
             let total: usize = row.iter().sum();
-            if total == 0 { f64::NAN } else { row[t] as f64 / total as f64 }
+            if total == 0 {
+                f64::NAN
+            } else {
+                row[t] as f64 / total as f64
+            }
         })
         .collect()
 }

@@ -58,10 +58,17 @@ mod tests {
         let x = Tensor::<2>::from_floats([[1.0, -2.0, 3.0]], &device);
         let neg = |t: Tensor<2>| t.neg();
         // f(x) = 2x commutes with negation.
-        let e = pollster::block_on(equivariance_error(|t: Tensor<2>| t * 2.0, &neg, &neg, x.clone())).unwrap();
+        let e = pollster::block_on(equivariance_error(
+            |t: Tensor<2>| t * 2.0,
+            &neg,
+            &neg,
+            x.clone(),
+        ))
+        .unwrap();
         assert_eq!(e, 0.0);
         // f(x) = x + 1 does not: f(−x) − (−f(x)) = 2 everywhere, over max|f(x)| = 4.
-        let e = pollster::block_on(equivariance_error(|t: Tensor<2>| t + 1.0, &neg, &neg, x)).unwrap();
+        let e =
+            pollster::block_on(equivariance_error(|t: Tensor<2>| t + 1.0, &neg, &neg, x)).unwrap();
         assert!((e - 0.5).abs() < 1e-6, "{e}");
     }
 }

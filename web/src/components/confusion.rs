@@ -15,7 +15,12 @@ fn shade(fraction: f64) -> String {
     // White to indigo (#4f46e5).
     let f = fraction.clamp(0.0, 1.0);
     let mix = |a: f64, b: f64| (a + (b - a) * f).round() as u8;
-    format!("rgb({},{},{})", mix(255.0, 79.0), mix(255.0, 70.0), mix(255.0, 229.0))
+    format!(
+        "rgb({},{},{})",
+        mix(255.0, 79.0),
+        mix(255.0, 70.0),
+        mix(255.0, 229.0)
+    )
 }
 
 /// The confusion matrix, with per-class accuracy in the right margin.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::session::Session;
 
 /// One digit as an SVG of grey squares (0 = white, 1 = black).
-fn digit(pixels: &[f32], side: usize) -> impl IntoView {
+fn digit(pixels: &[f32], side: usize) -> impl IntoView + use<> {
     let squares = pixels
         .iter()
         .enumerate()
@@ -18,26 +18,46 @@ fn digit(pixels: &[f32], side: usize) -> impl IntoView {
     view! { <svg viewBox=format!("0 0 {side} {side}") class="digit">{squares}</svg> }
 }
 
-/// The first test digits with their predictions (green when right, red when wrong).
+/// The first test digits with their predictions (green when right, red when wrong). The images
+/// are drawn once per run; only captions and colours follow the evaluations.
 #[component]
 pub fn DigitGallery(
     /// The page's state.
     session: Session,
 ) -> impl IntoView {
-    let items = move || {
-        let c = session.classification.get()?;
+    let images = Memo::new(move |_| {
+        session.classification.with(|c| {
+            c.as_ref().map(|c| {
+                (
+                    c.gallery.clone(),
+                    c.labels[..c.gallery.len()].to_vec(),
+                    c.side,
+                )
+            })
+        })
+    });
+    let guess = move |i: usize| {
+        session
+            .classification
+            .with(|c| c.as_ref().and_then(|c| c.predictions.get(i).copied()))
+    };
+    let tiles = move || {
+        let (gallery, labels, side) = images.get()?;
         Some(
-            c.gallery
-                .iter()
+            gallery
+                .into_iter()
+                .zip(labels)
                 .enumerate()
-                .map(|(i, px)| {
-                    let truth = c.labels[i];
-                    let guess = c.predictions.get(i).copied();
-                    let right = guess == Some(truth);
-                    let caption = guess.map(|g| format!("→ {g}")).unwrap_or_else(|| "→ ?".into());
+                .map(|(i, (px, truth))| {
+                    let wrong = move || guess(i) != Some(truth);
+                    let caption = move || {
+                        guess(i)
+                            .map(|g| format!("→ {g}"))
+                            .unwrap_or_else(|| "→ ?".into())
+                    };
                     view! {
-                        <div class="tile" class:wrong=!right title=format!("true digit {truth}")>
-                            {digit(px, c.side)}
+                        <div class="tile" class:wrong=wrong title=format!("true digit {truth}")>
+                            {digit(&px, side)}
                             <span class="guess">{caption}</span>
                         </div>
                     }
@@ -48,7 +68,7 @@ pub fn DigitGallery(
     view! {
         <figure class="plot gallery-box">
             <figcaption>"Test digits and the model's prediction"</figcaption>
-            <div class="gallery" data-testid="gallery">{items}</div>
+            <div class="gallery" data-testid="gallery">{tiles}</div>
             <p class="hint">"Green: predicted right, red: wrong (hover for the true digit). Updated at every evaluation."</p>
         </figure>
     }

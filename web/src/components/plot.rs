@@ -37,17 +37,87 @@ pub enum YScale {
     Log,
 }
 
-fn path(points: &[(f64, f64)], x: &Axis, y: &Axis) -> String {
-    let mut d = String::new();
-    for (i, (px, py)) in points.iter().enumerate() {
-        let sx = LEFT + x.fraction(*px) * (W - LEFT - RIGHT);
-        let sy = TOP + (1.0 - y.fraction(*py)) * (H - TOP - BOTTOM);
-        d.push_str(&format!(
-            "{}{sx:.1},{sy:.1}",
-            if i == 0 { "M" } else { "L" }
-        ));
+const PLOT_W: f64 = W - LEFT - RIGHT;
+const PLOT_H: f64 = H - TOP - BOTTOM;
+
+/// Screen position of a data point.
+fn screen(p: (f64, f64), x: &Axis, y: &Axis) -> (f64, f64) {
+    let sx = LEFT + x.fraction(p.0) * PLOT_W;
+    let sy = TOP + (1.0 - y.fraction(p.1)) * PLOT_H;
+    ((sx * 10.0).round() / 10.0, (sy * 10.0).round() / 10.0)
+}
+
+/// One curve in screen coordinates.
+#[derive(Clone, Debug, PartialEq)]
+struct Curve {
+    path: String,
+    markers: Vec<(f64, f64)>,
+}
+
+/// Axes and curves of a chart, computed from its series.
+#[derive(Clone, Debug, PartialEq)]
+struct Geometry {
+    x: Axis,
+    y: Axis,
+    curves: Vec<Curve>,
+    empty: bool,
+}
+
+impl Geometry {
+    fn new(series: &[Series], y_scale: YScale, x_max: f64) -> Self {
+        let points: Vec<Vec<(f64, f64)>> = series
+            .iter()
+            .map(|s| {
+                downsample(&s.points, MAX_POINTS)
+                    .into_iter()
+                    .filter(|p| y_scale != YScale::Log || p.1 > 0.0)
+                    .collect()
+            })
+            .collect();
+        let all = || points.iter().flatten();
+        let x_end = all().map(|p| p.0).fold(x_max, f64::max);
+        let x = Axis::linear(
+            0.0,
+            if x_end.is_finite() && x_end > 0.0 {
+                x_end
+            } else {
+                10.0
+            },
+            6,
+        );
+        let y_lo = all().map(|p| p.1).fold(f64::NAN, f64::min);
+        let y_hi = all().map(|p| p.1).fold(f64::NAN, f64::max);
+        let y = match y_scale {
+            YScale::Linear => Axis::linear(y_lo.min(0.0), y_hi, 5),
+            YScale::Fixed(a, b) => Axis::linear(a, b, 5),
+            YScale::Log => Axis::log10(y_lo, y_hi),
+        };
+        let curves = series
+            .iter()
+            .zip(&points)
+            .map(|(s, pts)| {
+                let screen_pts: Vec<(f64, f64)> = pts.iter().map(|&p| screen(p, &x, &y)).collect();
+                let mut path = String::new();
+                for (i, (sx, sy)) in screen_pts.iter().enumerate() {
+                    path.push_str(&format!(
+                        "{}{sx:.1},{sy:.1}",
+                        if i == 0 { "M" } else { "L" }
+                    ));
+                }
+                Curve {
+                    path,
+                    markers: if s.markers { screen_pts } else { Vec::new() },
+                }
+            })
+            .collect();
+        let empty = points.iter().all(|p| p.is_empty());
+        Self {
+            x,
+            y,
+            curves,
+            empty,
+        }
     }
-    d
 }
 
 /// A chart of `series` against a shared x axis, e.g. loss against training step.
@@ -74,48 +144,20 @@ pub fn LinePlot(
     #[prop(into)]
     testid: String,
 ) -> impl IntoView {
-    let drawing = move || {
-        let series = series.get();
-        let curves: Vec<(Series, Vec<(f64, f64)>)> = series
-            .into_iter()
-            .map(|s| {
-                let pts: Vec<(f64, f64)> = downsample(&s.points, MAX_POINTS)
-                    .into_iter()
-                    .filter(|p| y_scale != YScale::Log || p.1 > 0.0)
-                    .collect();
-                (s, pts)
-            })
-            .collect();
-        let all = || curves.iter().flat_map(|(_, p)| p.iter());
-        let x_max = all().map(|p| p.0).fold(f64::NAN, f64::max);
-        let x = Axis::linear(
-            0.0,
-            if x_max.is_finite() && x_max > 0.0 {
-                x_max
-            } else {
-                10.0
-            },
-            6,
-        );
-        let (y_lo, y_hi) = (
-            all().map(|p| p.1).fold(f64::NAN, f64::min),
-            all().map(|p| p.1).fold(f64::NAN, f64::max),
-        );
-        let y = match y_scale {
-            YScale::Linear => Axis::linear(y_lo.min(0.0), y_hi, 5),
-            YScale::Fixed(a, b) => Axis::linear(a, b, 5),
-            YScale::Log => Axis::log10(y_lo, y_hi),
-        };
-        let plot_w = W - LEFT - RIGHT;
-        let plot_h = H - TOP - BOTTOM;
+    // Everything numeric is computed in one memo; the DOM is built once and only attributes
+    // (paths) and the pieces whose values changed (ticks, markers) are updated afterwards.
+    let geometry = Memo::new(move |_| Geometry::new(&series.get(), y_scale, x_max.get()));
+    let axes = Memo::new(move |_| geometry.with(|g| (g.x.clone(), g.y.clone())));
+    let ticks = move || {
+        let (x, y) = axes.get();
         let x_ticks = x
             .ticks
             .iter()
             .map(|&t| {
-                let sx = LEFT + x.fraction(t) * plot_w;
+                let sx = LEFT + x.fraction(t) * PLOT_W;
                 view! {
-                    <line class="grid" x1=sx x2=sx y1=TOP y2=TOP + plot_h />
-                    <text class="tick" x=sx y=TOP + plot_h + 16.0 text-anchor="middle">{tick_label(t)}</text>
+                    <line class="grid" x1=sx x2=sx y1=TOP y2=TOP + PLOT_H />
+                    <text class="tick" x=sx y=TOP + PLOT_H + 16.0 text-anchor="middle">{tick_label(t)}</text>
                 }
             })
             .collect_view();
@@ -123,63 +165,64 @@ pub fn LinePlot(
             .ticks
             .iter()
             .map(|&t| {
-                let sy = TOP + (1.0 - y.fraction(t)) * plot_h;
+                let sy = TOP + (1.0 - y.fraction(t)) * PLOT_H;
                 view! {
-                    <line class="grid" x1=LEFT x2=LEFT + plot_w y1=sy y2=sy />
+                    <line class="grid" x1=LEFT x2=LEFT + PLOT_W y1=sy y2=sy />
                     <text class="tick" x=LEFT - 6.0 y=sy + 4.0 text-anchor="end">{tick_label(t)}</text>
                 }
             })
             .collect_view();
-        let lines = curves
-            .iter()
-            .map(|(s, pts)| {
-                let d = path(pts, &x, &y);
-                let markers = if s.markers {
-                    pts.iter()
-                        .map(|(px, py)| {
-                            let cx = LEFT + x.fraction(*px) * plot_w;
-                            let cy = TOP + (1.0 - y.fraction(*py)) * plot_h;
-                            view! { <circle cx=cx cy=cy r="2.5" fill=s.color /> }
-                        })
-                        .collect_view()
-                        .into_any()
-                } else {
-                    ().into_any()
-                };
-                view! {
-                    <path d=d fill="none" stroke=s.color stroke-width="1.8" />
-                    {markers}
-                }
-            })
-            .collect_view();
-        let empty = curves.iter().all(|(_, p)| p.is_empty());
-        view! {
-            {x_ticks}
-            {y_ticks}
-            <rect class="frame" x=LEFT y=TOP width=plot_w height=plot_h fill="none" />
-            {lines}
-            {empty.then(|| view! {
-                <text class="empty" x=LEFT + plot_w / 2.0 y=TOP + plot_h / 2.0 text-anchor="middle">"no data yet: press Play"</text>
-            })}
-        }
+        view! { {x_ticks} {y_ticks} }
     };
-    let legend = move || {
-        series
-            .get()
-            .into_iter()
-            .map(|s| {
-                view! {
-                    <span class="legend-item"><span class="swatch" style=format!("background:{}", s.color)></span>{s.name}</span>
-                }
-            })
-            .collect_view()
-    };
+    let initial = series.get_untracked();
+    let lines = initial
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let color = s.color;
+            let d = move || {
+                geometry.with(|g| g.curves.get(i).map(|c| c.path.clone()).unwrap_or_default())
+            };
+            let markers = Memo::new(move |_| {
+                geometry.with(|g| {
+                    g.curves
+                        .get(i)
+                        .map(|c| c.markers.clone())
+                        .unwrap_or_default()
+                })
+            });
+            let dots = move || {
+                markers
+                    .get()
+                    .into_iter()
+                    .map(|(cx, cy)| view! { <circle cx=cx cy=cy r="2.5" fill=color /> })
+                    .collect_view()
+            };
+            view! {
+                <path d=d fill="none" stroke=color stroke-width="1.8" />
+                {dots}
+            }
+        })
+        .collect_view();
+    let empty = move || geometry.with(|g| g.empty);
+    let legend = initial
+        .iter()
+        .map(|s| {
+            view! {
+                <span class="legend-item"><span class="swatch" style=format!("background:{}", s.color)></span>{s.name.clone()}</span>
+            }
+        })
+        .collect_view();
     let x_label_view = x_label.clone();
     view! {
         <figure class="plot" data-testid=testid>
             <figcaption>{title}</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img">
-                {drawing}
+                {ticks}
+                <rect class="frame" x=LEFT y=TOP width=PLOT_W height=PLOT_H fill="none" />
+                {lines}
+                <text class="empty" x=LEFT + PLOT_W / 2.0 y=TOP + PLOT_H / 2.0 text-anchor="middle"
+                    style:display=move || if empty() { "inline" } else { "none" }>"no data yet: press Play"</text>
                 <text class="axis-label" x=LEFT + (W - LEFT - RIGHT) / 2.0 y=H - 6.0 text-anchor="middle">{x_label_view}</text>
                 <text class="axis-label" transform=format!("translate(14 {}) rotate(-90)", TOP + (H - TOP - BOTTOM) / 2.0) text-anchor="middle">{y_label}</text>
             </svg>

@@ -99,18 +99,31 @@ mod tests {
         for group in [Group::C4, Group::D4] {
             let n = group.order();
             let (fields, side) = (2, 3);
-            let data: Vec<f32> = (0..fields * n * side * side).map(|i| (i * 13 % 17) as f32).collect();
-            let x = Tensor::<4>::from_data(TensorData::new(data.clone(), [1, fields * n, side, side]), &device);
+            let data: Vec<f32> = (0..fields * n * side * side)
+                .map(|i| (i * 13 % 17) as f32)
+                .collect();
+            let x = Tensor::<4>::from_data(
+                TensorData::new(data.clone(), [1, fields * n, side, side]),
+                &device,
+            );
             for g in group.elements() {
                 let expected = group::act_on_fields(&data, group, side, g);
-                assert_eq!(host(act_on_fields(x.clone(), group, g)), expected, "{group:?} {g}");
+                assert_eq!(
+                    host(act_on_fields(x.clone(), group, g)),
+                    expected,
+                    "{group:?} {g}"
+                );
             }
         }
         let img: Vec<f32> = (0..16).map(|i| i as f32).collect();
         let x = Tensor::<4>::from_data(TensorData::new(img.clone(), [1, 1, 4, 4]), &device);
         for s in 0..8 {
             let g = Element(s);
-            assert_eq!(host(spatial(x.clone(), g)), group::act_on_image(&img, 4, g), "slot {s}");
+            assert_eq!(
+                host(spatial(x.clone(), g)),
+                group::act_on_image(&img, 4, g),
+                "slot {s}"
+            );
         }
     }
 }

@@ -45,7 +45,12 @@ impl GroupConvConfig {
         let fan_in = (self.in_fields * n * self.kernel * self.kernel) as f64;
         let bound = 1.0 / fan_in.sqrt();
         GroupConv {
-            weight: init::uniform_param([self.out_fields, self.in_fields, n, self.kernel, self.kernel], bound, rng, device),
+            weight: init::uniform_param(
+                [self.out_fields, self.in_fields, n, self.kernel, self.kernel],
+                bound,
+                rng,
+                device,
+            ),
             bias: init::uniform_param([self.out_fields], bound, rng, device),
             group: self.group,
         }
@@ -65,7 +70,12 @@ impl GroupConv {
         let [out, inp, n, k, _] = w.dims();
         let device = w.device();
         let banks: Vec<Tensor<5>> = (0..n)
-            .map(|r| spatial(w.clone().select(2, slot_indices(self.group, r, &device)), Element(r)))
+            .map(|r| {
+                spatial(
+                    w.clone().select(2, slot_indices(self.group, r, &device)),
+                    Element(r),
+                )
+            })
             .collect();
         Tensor::<5>::stack::<6>(banks, 1).reshape([out * n, inp * n, k, k])
     }
@@ -77,8 +87,18 @@ impl GroupConv {
         let bank = self.filter_bank();
         let [out_ch, _, k, _] = bank.dims();
         let n = self.group.order();
-        let bias = self.bias.val().unsqueeze_dim::<2>(1).expand([out_ch / n, n]).reshape([out_ch]);
-        conv2d(x, bank, Some(bias), ConvOptions::new([1, 1], [k / 2, k / 2], [1, 1], 1))
+        let bias = self
+            .bias
+            .val()
+            .unsqueeze_dim::<2>(1)
+            .expand([out_ch / n, n])
+            .reshape([out_ch]);
+        conv2d(
+            x,
+            bank,
+            Some(bias),
+            ConvOptions::new([1, 1], [k / 2, k / 2], [1, 1], 1),
+        )
     }
 }
 
@@ -94,9 +114,18 @@ mod tests {
         for group in [Group::C4, Group::D4] {
             let n = group.order();
             for kernel in [3, 1] {
-                let layer = GroupConvConfig::new(group, 2, 3).with_kernel(kernel).init(&mut Rng::new(2), &device);
+                let layer = GroupConvConfig::new(group, 2, 3)
+                    .with_kernel(kernel)
+                    .init(&mut Rng::new(2), &device);
                 let f = |x| layer.forward(x);
-                let e = worst_error(f, group, Layout::Regular(group), Layout::Regular(group), [2, 2 * n, 6, 6], &device);
+                let e = worst_error(
+                    f,
+                    group,
+                    Layout::Regular(group),
+                    Layout::Regular(group),
+                    [2, 2 * n, 6, 6],
+                    &device,
+                );
                 assert!(e < 1e-5, "{group:?} {kernel}×{kernel}: {e}");
             }
         }
@@ -107,13 +136,23 @@ mod tests {
         // Mirror-equivariance needs p4m's eight slots; on p4 fields the mirror is not even an
         // action, so check that rotating p4 filters alone does not make images mirror-safe.
         let device = Device::flex();
-        let lift = crate::gcnn::LiftingConvConfig::new(Group::C4, 1, 2).init(&mut Rng::new(3), &device);
+        let lift =
+            crate::gcnn::LiftingConvConfig::new(Group::C4, 1, 2).init(&mut Rng::new(3), &device);
         let pooled = |x: Tensor<4>| {
             let y = lift.forward(x);
             let [b, c, h, w] = y.dims();
-            y.reshape([b, c / 4, 4, h * w]).max_dim(2).reshape([b, c / 4, h, w])
+            y.reshape([b, c / 4, 4, h * w])
+                .max_dim(2)
+                .reshape([b, c / 4, h, w])
         };
-        let e = worst_error(pooled, Group::D4, Layout::Image, Layout::Image, [1, 1, 8, 8], &device);
+        let e = worst_error(
+            pooled,
+            Group::D4,
+            Layout::Image,
+            Layout::Image,
+            [1, 1, 8, 8],
+            &device,
+        );
         assert!(e > 1e-2, "{e}");
     }
 }

@@ -31,7 +31,14 @@ pub struct InvariantHead {
 
 impl InvariantHead {
     /// A head over `fields` fields of `slots` slots each.
-    pub fn new(fields: usize, slots: usize, classes: usize, pool: SlotPool, rng: &mut Rng, device: &Device) -> Self {
+    pub fn new(
+        fields: usize,
+        slots: usize,
+        classes: usize,
+        pool: SlotPool,
+        rng: &mut Rng,
+        device: &Device,
+    ) -> Self {
         Self {
             linear: init::linear(fields, classes, rng, device),
             slots,
@@ -75,8 +82,17 @@ mod tests {
                 let head = InvariantHead::new(3, n, 10, pool, &mut Rng::new(4), &device);
                 for g in group.elements() {
                     let x = normal([2, 3 * n, 4, 4], 9, &device);
-                    let act = GridAction { element: g, layout: Layout::Regular(group) };
-                    let e = pollster::block_on(equivariance_error(|x| head.forward(x), &act, &Trivial, x)).unwrap();
+                    let act = GridAction {
+                        element: g,
+                        layout: Layout::Regular(group),
+                    };
+                    let e = pollster::block_on(equivariance_error(
+                        |x| head.forward(x),
+                        &act,
+                        &Trivial,
+                        x,
+                    ))
+                    .unwrap();
                     assert!(e < 1e-5, "{pool:?} {group:?} {g}: {e}");
                 }
             }

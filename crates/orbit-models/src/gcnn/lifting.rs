@@ -42,7 +42,12 @@ impl LiftingConvConfig {
         let fan_in = (self.in_channels * self.kernel * self.kernel) as f64;
         let bound = 1.0 / fan_in.sqrt();
         LiftingConv {
-            weight: init::uniform_param([self.out_fields, self.in_channels, self.kernel, self.kernel], bound, rng, device),
+            weight: init::uniform_param(
+                [self.out_fields, self.in_channels, self.kernel, self.kernel],
+                bound,
+                rng,
+                device,
+            ),
             bias: init::uniform_param([self.out_fields], bound, rng, device),
             group: self.group,
         }
@@ -50,7 +55,13 @@ impl LiftingConvConfig {
 
     /// Multiply–adds of one forward pass on a `side × side` input.
     pub fn mult_adds(&self, side: usize) -> usize {
-        self.out_fields * self.group.order() * self.in_channels * self.kernel * self.kernel * side * side
+        self.out_fields
+            * self.group.order()
+            * self.in_channels
+            * self.kernel
+            * self.kernel
+            * side
+            * side
     }
 }
 
@@ -76,8 +87,18 @@ impl LiftingConv {
         let bank = self.filter_bank();
         let [out_ch, _, k, _] = bank.dims();
         let n = self.group.order();
-        let bias = self.bias.val().unsqueeze_dim::<2>(1).expand([out_ch / n, n]).reshape([out_ch]);
-        conv2d(x, bank, Some(bias), ConvOptions::new([1, 1], [k / 2, k / 2], [1, 1], 1))
+        let bias = self
+            .bias
+            .val()
+            .unsqueeze_dim::<2>(1)
+            .expand([out_ch / n, n])
+            .reshape([out_ch]);
+        conv2d(
+            x,
+            bank,
+            Some(bias),
+            ConvOptions::new([1, 1], [k / 2, k / 2], [1, 1], 1),
+        )
     }
 }
 
@@ -94,7 +115,14 @@ mod tests {
             let layer = LiftingConvConfig::new(group, 2, 3).init(&mut Rng::new(1), &device);
             let out = layer.forward(Tensor::zeros([1, 2, 8, 8], &device));
             assert_eq!(out.dims(), [1, 3 * group.order(), 8, 8]);
-            let e = worst_error(|x| layer.forward(x), group, Layout::Image, Layout::Regular(group), [2, 2, 8, 8], &device);
+            let e = worst_error(
+                |x| layer.forward(x),
+                group,
+                Layout::Image,
+                Layout::Regular(group),
+                [2, 2, 8, 8],
+                &device,
+            );
             assert!(e < 1e-5, "{group:?}: {e}");
         }
     }
@@ -103,7 +131,17 @@ mod tests {
     fn a_trivial_group_lifting_is_a_plain_convolution_and_not_equivariant() {
         let device = Device::flex();
         let layer = LiftingConvConfig::new(Group::Trivial, 1, 4).init(&mut Rng::new(1), &device);
-        let e = worst_error(|x| layer.forward(x), Group::C4, Layout::Image, Layout::Image, [2, 1, 8, 8], &device);
-        assert!(e > 1e-2, "a generic 3×3 filter should not commute with rotation: {e}");
+        let e = worst_error(
+            |x| layer.forward(x),
+            Group::C4,
+            Layout::Image,
+            Layout::Image,
+            [2, 1, 8, 8],
+            &device,
+        );
+        assert!(
+            e > 1e-2,
+            "a generic 3×3 filter should not commute with rotation: {e}"
+        );
     }
 }

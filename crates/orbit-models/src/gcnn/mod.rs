@@ -54,8 +54,14 @@ pub(crate) mod testing {
             for g in group.generators() {
                 let e = pollster::block_on(equivariance_error(
                     &f,
-                    &GridAction { element: g, layout: input },
-                    &GridAction { element: g, layout: output },
+                    &GridAction {
+                        element: g,
+                        layout: input,
+                    },
+                    &GridAction {
+                        element: g,
+                        layout: output,
+                    },
                     x.clone(),
                 ))
                 .unwrap();

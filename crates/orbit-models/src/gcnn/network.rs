@@ -76,7 +76,9 @@ impl GroupCnnConfig {
                     .init(&mut rng, device)
             })
             .collect();
-        let norms = (0..layers).map(|_| FieldNormConfig::new(self.fields, n).init(device)).collect();
+        let norms = (0..layers)
+            .map(|_| FieldNormConfig::new(self.fields, n).init(device))
+            .collect();
         GroupCnn {
             lift,
             convs,
@@ -100,8 +102,10 @@ impl GroupCnnConfig {
 
     /// Multiply–adds of one forward pass on a `side × side` image (convolutions and head).
     pub fn mult_adds(&self, side: usize) -> usize {
-        let lift = LiftingConvConfig::new(self.group, self.in_channels, self.fields).with_kernel(self.kernel);
-        let conv = GroupConvConfig::new(self.group, self.fields, self.fields).with_kernel(self.kernel);
+        let lift = LiftingConvConfig::new(self.group, self.in_channels, self.fields)
+            .with_kernel(self.kernel);
+        let conv =
+            GroupConvConfig::new(self.group, self.fields, self.fields).with_kernel(self.kernel);
         let mut total = lift.mult_adds(side);
         let mut s = side;
         for i in 1..self.layers.max(1) {
@@ -126,7 +130,9 @@ impl GroupCnn {
     /// - input: `[batch, in_channels, H, W]`
     /// - each output: `[batch, fields · |G|, H', W']`
     pub fn features(&self, x: Tensor<4>) -> Vec<Tensor<4>> {
-        let mut h = self.activation.forward(self.norms[0].forward(self.lift.forward(x)));
+        let mut h = self
+            .activation
+            .forward(self.norms[0].forward(self.lift.forward(x)));
         let mut out = Vec::with_capacity(self.norms.len());
         for (i, (conv, norm)) in self.convs.iter().zip(&self.norms[1..]).enumerate() {
             if i == POOL_AFTER {
@@ -157,7 +163,10 @@ mod tests {
     use orbit_math::group::{Element, rotate_by_angle};
 
     fn logit_error(model: &GroupCnn, g: Element, x: Tensor<4>) -> f64 {
-        let act = GridAction { element: g, layout: Layout::Image };
+        let act = GridAction {
+            element: g,
+            layout: Layout::Image,
+        };
         pollster::block_on(equivariance_error(|x| model.logits(x), &act, &Trivial, x)).unwrap()
     }
 
@@ -205,13 +214,18 @@ mod tests {
     #[test]
     fn a_45_degree_rotation_is_never_exact() {
         let device = Device::flex();
-        let img: Vec<f32> = (0..64).map(|i| if (i / 8 + i % 8) % 3 == 0 { 1.0 } else { 0.0 }).collect();
+        let img: Vec<f32> = (0..64)
+            .map(|i| if (i / 8 + i % 8) % 3 == 0 { 1.0 } else { 0.0 })
+            .collect();
         let turned = rotate_by_angle(&img, 8, 45.0);
         let x = Tensor::<4>::from_data(TensorData::new(img, [1, 1, 8, 8]), &device);
         let gx = Tensor::<4>::from_data(TensorData::new(turned, [1, 1, 8, 8]), &device);
         for group in [Group::Trivial, Group::C4, Group::D4] {
             let m = model(group, &device).valid();
-            let diff = (m.logits(gx.clone()) - m.logits(x.clone())).abs().max().into_scalar::<f32>();
+            let diff = (m.logits(gx.clone()) - m.logits(x.clone()))
+                .abs()
+                .max()
+                .into_scalar::<f32>();
             assert!(diff > 1e-3, "{group:?}: {diff}");
         }
     }

@@ -39,7 +39,9 @@ impl FieldNorm {
     /// - input and output: `[batch, fields · slots, H, W]`
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         let [b, ch, h, w] = x.dims();
-        let y = self.norm.forward(x.reshape([b, ch / self.slots, self.slots * h, w]));
+        let y = self
+            .norm
+            .forward(x.reshape([b, ch / self.slots, self.slots * h, w]));
         y.reshape([b, ch, h, w])
     }
 }
@@ -58,9 +60,23 @@ mod tests {
             let n = group.order();
             let norm = FieldNormConfig::new(3, n).init(&device);
             let layout = Layout::Regular(group);
-            let train = worst_error(|x| norm.forward(x), group, layout, layout, [4, 3 * n, 4, 4], &device);
+            let train = worst_error(
+                |x| norm.forward(x),
+                group,
+                layout,
+                layout,
+                [4, 3 * n, 4, 4],
+                &device,
+            );
             let eval = norm.valid();
-            let valid = worst_error(|x| eval.forward(x), group, layout, layout, [4, 3 * n, 4, 4], &device);
+            let valid = worst_error(
+                |x| eval.forward(x),
+                group,
+                layout,
+                layout,
+                [4, 3 * n, 4, 4],
+                &device,
+            );
             assert!(train < 1e-5 && valid < 1e-5, "{group:?}: {train} {valid}");
         }
     }
