@@ -61,27 +61,50 @@ pub async fn choose(experiment: &Experiment) -> BackendChoice {
     backend::choose(experiment, probe).await
 }
 
-/// Milliseconds per training step of `experiment` on every backend this page has, measured
-/// over `steps` steps each after one untimed step: the in-page benchmark.
+/// Rounds per backend in the in-page benchmark; the median round is reported.
+const BENCH_ROUNDS: usize = 5;
+
+/// Milliseconds per training step of `experiment` on every backend this page has: for each,
+/// [`BENCH_ROUNDS`] rounds of at least `round_ms` of consecutive steps (after one untimed step),
+/// yielding to the browser between rounds; the median round is reported.
 pub async fn benchmark(
     experiment: &Experiment,
-    steps: usize,
+    round_ms: f64,
 ) -> Vec<(BackendKind, Result<f64, String>)> {
-    let mut out = Vec::new();
-    for kind in [BackendKind::Flex, BackendKind::Ndarray] {
-        if let Some(device) = kind.cpu_device() {
-            out.push((kind, backend::warmup_ms(experiment, &device, steps).await));
-        }
-    }
+    let mut devices: Vec<(BackendKind, Result<burn::tensor::Device, String>)> =
+        [BackendKind::Flex, BackendKind::Ndarray]
+            .into_iter()
+            .filter_map(|k| k.cpu_device().map(|d| (k, Ok(d))))
+            .collect();
     match webgpu_probe().await {
-        WebGpuProbe::Ready { device, .. } => {
-            out.push((
-                BackendKind::Webgpu,
-                backend::warmup_ms(experiment, &device, steps).await,
-            ));
-        }
-        WebGpuProbe::Failed(why) => out.push((BackendKind::Webgpu, Err(why))),
+        WebGpuProbe::Ready { device, .. } => devices.push((BackendKind::Webgpu, Ok(device))),
+        WebGpuProbe::Failed(why) => devices.push((BackendKind::Webgpu, Err(why))),
         WebGpuProbe::NotTried => {}
+    }
+    let mut out = Vec::new();
+    for (kind, device) in devices {
+        let result = match device {
+            Err(why) => Err(why),
+            Ok(device) => {
+                let mut rounds = Vec::new();
+                let mut failure = None;
+                for _ in 0..BENCH_ROUNDS {
+                    match backend::benchmark_ms(experiment, &device, round_ms, 3).await {
+                        Ok(ms) => rounds.push(ms),
+                        Err(e) => failure = Some(e),
+                    }
+                    browser::sleep_ms(0).await;
+                }
+                match failure {
+                    Some(e) => Err(e),
+                    None => {
+                        rounds.sort_by(f64::total_cmp);
+                        Ok(rounds[rounds.len() / 2])
+                    }
+                }
+            }
+        };
+        out.push((kind, result));
     }
     out
 }

@@ -17,6 +17,7 @@ pub mod panic;
 pub mod runner;
 pub mod runtime;
 pub mod session;
+pub mod views;
 
 /// Installs the panic panel and mounts [`app::App`] on `<body>`; runs when the module loads.
 #[wasm_bindgen::prelude::wasm_bindgen(start)]

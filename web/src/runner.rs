@@ -140,7 +140,10 @@ async fn run(s: Session, generation: u64) {
         loop {
             match run.step().await {
                 Ok(outcome) => {
-                    pending.losses.push((outcome.step as f64, outcome.loss));
+                    pending.steps = outcome.step;
+                    for (name, loss) in outcome.losses {
+                        pending.losses.push((name, outcome.step as f64, loss));
+                    }
                     pending.reports.extend(outcome.report);
                     finished = outcome.finished;
                     taken += 1;
@@ -189,7 +192,8 @@ async fn run(s: Session, generation: u64) {
 /// Losses and reports not yet shown.
 #[derive(Default)]
 struct Pending {
-    losses: Vec<(f64, f64)>,
+    steps: usize,
+    losses: Vec<(String, f64, f64)>,
     reports: Vec<orbit_labs::Metrics>,
 }
 
@@ -198,7 +202,15 @@ impl Pending {
     fn flush(&mut self, s: &Session, run: &Run) {
         if !self.losses.is_empty() {
             let losses = std::mem::take(&mut self.losses);
-            s.losses.update(|l| l.extend(losses));
+            s.losses.update(|curves| {
+                for (name, step, loss) in losses {
+                    match curves.iter_mut().find(|(n, _)| *n == name) {
+                        Some((_, points)) => points.push((step, loss)),
+                        None => curves.push((name, vec![(step, loss)])),
+                    }
+                }
+            });
+            s.steps.set(self.steps);
         }
         if !self.reports.is_empty() {
             let reports = std::mem::take(&mut self.reports);

@@ -36,6 +36,9 @@ pub struct Classification {
     pub side: usize,
 }
 
+/// The training losses of one model: its name and `(step, loss)` points.
+pub type LossCurve = (String, Vec<(f64, f64)>);
+
 /// Test images shown in the gallery.
 pub const GALLERY: usize = 30;
 
@@ -54,8 +57,10 @@ pub struct Session {
     pub pending_steps: RwSignal<usize>,
     /// Bumped on every reset; a runner whose generation is stale stops.
     pub generation: RwSignal<u64>,
-    /// Training loss per step, as (step, loss).
-    pub losses: RwSignal<Vec<(f64, f64)>>,
+    /// Training loss per step of every model trained, by model name: (step, loss) points.
+    pub losses: RwSignal<Vec<LossCurve>>,
+    /// Training steps taken.
+    pub steps: RwSignal<usize>,
     /// Full reports, oldest first (the first is before any training).
     pub reports: RwSignal<Vec<Metrics>>,
     /// Where the run stands.
@@ -83,6 +88,7 @@ impl Session {
             pending_steps: RwSignal::new(0),
             generation: RwSignal::new(0),
             losses: RwSignal::new(Vec::new()),
+            steps: RwSignal::new(0),
             reports: RwSignal::new(Vec::new()),
             status: RwSignal::new(RunStatus::Preparing("starting".into())),
             speed: RwSignal::new(0.0),
@@ -112,6 +118,7 @@ impl Session {
     pub fn reset(&self) {
         self.generation.update(|g| *g += 1);
         self.losses.set(Vec::new());
+        self.steps.set(0);
         self.reports.set(Vec::new());
         self.advice.set(None);
         self.classification.set(None);

@@ -27,7 +27,7 @@ async fn train(device: &Device, steps: usize) -> (f64, f64, f64) {
     let mut accuracy = f64::NAN;
     for _ in 0..steps {
         let out = run.step().await.expect("a training step");
-        losses.push(out.loss);
+        losses.push(out.losses[0].1);
         if let Some(r) = out.report {
             accuracy = r.get("test_accuracy").unwrap_or(f64::NAN);
         }
@@ -70,7 +70,7 @@ async fn the_same_link_gives_the_same_curve_on_the_cpu_backend() {
             let mut run = Run::new(&e, &device);
             let mut l = Vec::new();
             for _ in 0..10 {
-                l.push(run.step().await.unwrap().loss);
+                l.push(run.step().await.unwrap().losses[0].1);
             }
             l
         }

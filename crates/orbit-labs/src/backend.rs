@@ -131,6 +131,26 @@ pub async fn warmup_ms(
     Ok(start.elapsed().as_secs_f64() * 1000.0 / timed.max(1) as f64)
 }
 
+/// Mean milliseconds per training step of `experiment` on `device`, timing consecutive steps
+/// (after one untimed warm-up step) until `budget_ms` have passed and at least `min_steps` were
+/// taken: the benchmark behind the page's "Benchmark the backends".
+pub async fn benchmark_ms(
+    experiment: &Experiment,
+    device: &Device,
+    budget_ms: f64,
+    min_steps: usize,
+) -> Result<f64, String> {
+    let mut run = Run::new(experiment, device);
+    run.step().await.map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    let mut steps = 0;
+    while steps < min_steps.max(1) || start.elapsed().as_secs_f64() * 1000.0 < budget_ms {
+        run.step().await.map_err(|e| e.to_string())?;
+        steps += 1;
+    }
+    Ok(start.elapsed().as_secs_f64() * 1000.0 / steps as f64)
+}
+
 /// What the WebGPU path produced: a device with its adapter's description, or why not.
 #[derive(Clone, Debug)]
 pub enum WebGpuProbe {
@@ -267,6 +287,13 @@ mod tests {
             reason.contains("requested") && reason.contains("no adapter"),
             "{reason}"
         );
+    }
+
+    #[test]
+    fn the_benchmark_times_at_least_the_minimum_number_of_steps() {
+        let e = Experiment::default();
+        let ms = pollster::block_on(benchmark_ms(&e, &Device::flex(), 0.0, 3)).unwrap();
+        assert!(ms > 0.0 && ms.is_finite());
     }
 
     #[test]

@@ -7,30 +7,10 @@ use burn::tensor::Device;
 use orbit_models::{ClassifierTrainer, ImageSet, Mlp, MlpConfig, TrainSettings};
 use serde::{Deserialize, Serialize};
 
-use crate::data::{self, digits_split};
-use crate::knob::{Choice, Kind, Knob};
+use crate::data::{self, DataFraction, digits_split};
+use crate::knob::{self, Kind, Knob};
 use crate::metrics::Metrics;
 use crate::run::{RunError, StepOutcome, check_loss};
-
-/// How much of the training split to train on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DataFraction {
-    /// The whole training split (80% of the digits).
-    All,
-    /// One fifth of it, where inductive biases matter most.
-    Fifth,
-}
-
-impl DataFraction {
-    /// The share of the training split kept.
-    pub fn value(self) -> f64 {
-        match self {
-            DataFraction::All => 1.0,
-            DataFraction::Fifth => 0.2,
-        }
-    }
-}
 
 /// Settings of the baseline lab (share-link keys in brackets).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -79,37 +59,9 @@ pub const KNOBS: &[Knob] = &[
         help: "0 gives a linear classifier.",
         kind: Kind::Int { min: 0, max: 4 },
     },
-    Knob {
-        key: "lr",
-        label: "Learning rate",
-        help: "Adam step size; above about 0.1 training may diverge.",
-        kind: Kind::Float {
-            min: 1e-4,
-            max: 10.0,
-            log: true,
-        },
-    },
-    Knob {
-        key: "batch",
-        label: "Batch size",
-        help: "Images per training step.",
-        kind: Kind::Int { min: 1, max: 512 },
-    },
-    Knob {
-        key: "data",
-        label: "Training data",
-        help: "Train on all of the training split or on one fifth of it.",
-        kind: Kind::Choice(&[
-            Choice {
-                value: "all",
-                label: "all (1,438 images)",
-            },
-            Choice {
-                value: "fifth",
-                label: "1/5 (288 images)",
-            },
-        ]),
-    },
+    knob::LEARNING_RATE,
+    knob::BATCH,
+    data::DATA_KNOB,
     Knob {
         key: "steps",
         label: "Step budget",
@@ -119,13 +71,11 @@ pub const KNOBS: &[Knob] = &[
             max: 20_000,
         },
     },
-    Knob {
-        key: "eval",
-        label: "Evaluate every",
-        help: "Steps between accuracy measurements.",
-        kind: Kind::Int { min: 1, max: 1_000 },
-    },
+    knob::EVAL,
 ];
+
+/// The model's name in plots and reports.
+pub const MODEL_NAME: &str = "MLP";
 
 /// Steps after which training accuracy still at chance earns a hint.
 const STUCK_AFTER: usize = 100;
@@ -166,6 +116,7 @@ impl BaselineRun {
         let train_settings = TrainSettings {
             learning_rate: settings.lr,
             batch_size: settings.batch,
+            augment: None,
         };
         let trainer =
             ClassifierTrainer::new(model, split.train.clone(), train_settings, seed, device);
@@ -224,6 +175,7 @@ impl BaselineRun {
         let step = self.steps();
         let loss = check_loss(step, loss)?;
         self.losses.push(loss);
+        let losses = vec![(MODEL_NAME.to_string(), loss)];
         let finished = step >= self.settings.steps;
         let report = if step.is_multiple_of(self.settings.eval.max(1)) || finished {
             Some(self.report().await?)
@@ -232,7 +184,7 @@ impl BaselineRun {
         };
         Ok(StepOutcome {
             step,
-            loss,
+            losses,
             report,
             finished,
         })

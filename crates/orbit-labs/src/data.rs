@@ -5,6 +5,9 @@ use std::sync::OnceLock;
 
 use orbit_math::{Digits, Rng, split};
 use orbit_models::ImageSet;
+use serde::{Deserialize, Serialize};
+
+use crate::knob::{Choice, Kind, Knob};
 
 /// The gzipped digits CSV exactly as shipped in `static/data/digits.csv.gz`.
 pub const DIGITS_CSV_GZ: &[u8] = include_bytes!("../../../static/data/digits.csv.gz");
@@ -27,6 +30,43 @@ pub fn digits() -> &'static Digits {
         Digits::parse_csv(&text).expect("the shipped digits file parses (checked by a test)")
     })
 }
+
+/// How much of the training split to train on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataFraction {
+    /// The whole training split (80% of the digits).
+    All,
+    /// One fifth of it, where inductive biases matter most.
+    Fifth,
+}
+
+impl DataFraction {
+    /// The share of the training split kept.
+    pub fn value(self) -> f64 {
+        match self {
+            DataFraction::All => 1.0,
+            DataFraction::Fifth => 0.2,
+        }
+    }
+}
+
+/// The `data` knob: all of the training split or a fifth of it.
+pub const DATA_KNOB: Knob = Knob {
+    key: "data",
+    label: "Training data",
+    help: "Train on all of the training split or on one fifth of it.",
+    kind: Kind::Choice(&[
+        Choice {
+            value: "all",
+            label: "all (1,438 images)",
+        },
+        Choice {
+            value: "fifth",
+            label: "1/5 (288 images)",
+        },
+    ]),
+};
 
 /// A seeded train/test split of the digits.
 #[derive(Clone, Debug, PartialEq)]

@@ -141,6 +141,34 @@ impl Knob {
     }
 }
 
+/// Adam's learning rate, shared by the training labs.
+pub const LEARNING_RATE: Knob = Knob {
+    key: "lr",
+    label: "Learning rate",
+    help: "Adam step size; above about 0.1 training may diverge.",
+    kind: Kind::Float {
+        min: 1e-4,
+        max: 10.0,
+        log: true,
+    },
+};
+
+/// Minibatch size, shared by the training labs.
+pub const BATCH: Knob = Knob {
+    key: "batch",
+    label: "Batch size",
+    help: "Images per training step.",
+    kind: Kind::Int { min: 1, max: 512 },
+};
+
+/// Steps between evaluations, shared by the training labs.
+pub const EVAL: Knob = Knob {
+    key: "eval",
+    label: "Evaluate every",
+    help: "Steps between accuracy measurements.",
+    kind: Kind::Int { min: 1, max: 1_000 },
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,8 +14,8 @@ use crate::metrics::Metrics;
 pub struct StepOutcome {
     /// Steps taken so far, this one included.
     pub step: usize,
-    /// This step's training loss.
-    pub loss: f64,
+    /// This step's training loss of every model trained, by model name.
+    pub losses: Vec<(String, f64)>,
     /// A full report, when one fell due.
     pub report: Option<Metrics>,
     /// Whether the step budget is spent.
@@ -137,7 +137,7 @@ mod tests {
     fn run_losses(e: &Experiment, device: &Device, n: usize) -> Vec<f64> {
         let mut run = Run::new(e, device);
         (0..n)
-            .map(|_| pollster::block_on(run.step()).unwrap().loss)
+            .map(|_| pollster::block_on(run.step()).unwrap().losses[0].1)
             .collect()
     }
 

@@ -8,6 +8,7 @@ use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, ExecutionError, Int, Tensor, TensorData};
 use orbit_math::Rng;
+use orbit_math::group::{self, Element, Group};
 
 /// A model that maps a batch of images to class logits.
 pub trait ImageClassifier: Module + 'static {
@@ -59,6 +60,41 @@ impl ImageSet {
         &self.pixels[i * n..(i + 1) * n]
     }
 
+    /// The images under group elements: image `i` moved by `elements[i % elements.len()]`.
+    pub fn transformed(&self, elements: &[Element]) -> ImageSet {
+        let mut pixels = Vec::with_capacity(self.pixels.len());
+        for i in 0..self.len() {
+            let g = elements[i % elements.len().max(1)];
+            pixels.extend(group::act_on_image(self.image(i), self.side, g));
+        }
+        ImageSet::new(pixels, self.labels.clone(), self.side)
+    }
+
+    /// The whole orbit of the set under `group`: every image under every element, element by
+    /// element (`|G| · len` images).
+    pub fn orbit(&self, group: Group) -> ImageSet {
+        let mut pixels = Vec::with_capacity(self.pixels.len() * group.order());
+        let mut labels = Vec::with_capacity(self.len() * group.order());
+        for g in group.elements() {
+            for i in 0..self.len() {
+                pixels.extend(group::act_on_image(self.image(i), self.side, g));
+                labels.push(self.labels[i]);
+            }
+        }
+        ImageSet::new(pixels, labels, self.side)
+    }
+
+    /// The first `n` images (all when `n ≥ len`).
+    pub fn head(&self, n: usize) -> ImageSet {
+        let n = n.min(self.len());
+        let px = self.side * self.side;
+        ImageSet::new(
+            self.pixels[..n * px].to_vec(),
+            self.labels[..n].to_vec(),
+            self.side,
+        )
+    }
+
     /// Uploads the given rows as `([rows, 1, side, side], [rows])` tensors.
     pub fn tensors(&self, rows: &[usize], device: &Device) -> (Tensor<4>, Tensor<1, Int>) {
         let n = self.side * self.side;
@@ -84,6 +120,8 @@ pub struct TrainSettings {
     pub learning_rate: f64,
     /// Images per step.
     pub batch_size: usize,
+    /// Augmentation: every training image is moved by a random element of this group.
+    pub augment: Option<Group>,
 }
 
 impl Default for TrainSettings {
@@ -91,6 +129,7 @@ impl Default for TrainSettings {
         Self {
             learning_rate: 0.01,
             batch_size: 64,
+            augment: None,
         }
     }
 }
@@ -117,6 +156,7 @@ pub struct ClassifierTrainer<M: ImageClassifier> {
     train: ImageSet,
     settings: TrainSettings,
     order_rng: Rng,
+    augment_rng: Rng,
     order: Vec<usize>,
     cursor: usize,
     device: Device,
@@ -140,6 +180,7 @@ impl<M: ImageClassifier> ClassifierTrainer<M> {
             train,
             settings,
             order_rng: Rng::new(seed).fork("batches"),
+            augment_rng: Rng::new(seed).fork("augment"),
             order: Vec::new(),
             cursor: 0,
             device: device.clone(),
@@ -177,7 +218,23 @@ impl<M: ImageClassifier> ClassifierTrainer<M> {
     /// One Adam step on the next minibatch; returns its loss (read asynchronously).
     pub async fn step(&mut self) -> Result<f32, ExecutionError> {
         let rows = self.next_batch();
-        let (x, y) = self.train.tensors(&rows, &self.autodiff);
+        let (x, y) = match self.settings.augment {
+            None => self.train.tensors(&rows, &self.autodiff),
+            Some(group) => {
+                let batch = ImageSet::new(
+                    rows.iter()
+                        .flat_map(|&r| self.train.image(r).iter().copied())
+                        .collect(),
+                    rows.iter().map(|&r| self.train.labels[r]).collect(),
+                    self.train.side,
+                );
+                let elements: Vec<Element> = (0..rows.len())
+                    .map(|_| Element(self.augment_rng.below(group.order())))
+                    .collect();
+                let all: Vec<usize> = (0..rows.len()).collect();
+                batch.transformed(&elements).tensors(&all, &self.autodiff)
+            }
+        };
         let loss_fn = CrossEntropyLossConfig::new().init(&self.autodiff);
         let loss = loss_fn.forward(self.model.logits(x), y);
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
@@ -266,6 +323,22 @@ mod tests {
         assert!(eval.accuracy > 0.95, "{eval:?}");
         assert_eq!(eval.predictions.len(), 128);
         assert_eq!(t.steps(), 41);
+    }
+
+    #[test]
+    fn orbits_and_transforms_move_images_and_keep_labels() {
+        let set = halves(3, &mut Rng::new(1));
+        let orbit = set.orbit(Group::D4);
+        assert_eq!(orbit.len(), 24);
+        assert_eq!(&orbit.labels[..3], &set.labels[..]);
+        assert_eq!(orbit.image(0), set.image(0));
+        assert_eq!(
+            orbit.image(3),
+            group::act_on_image(set.image(0), 8, Element(1)).as_slice()
+        );
+        let moved = set.transformed(&[Element(2)]);
+        assert_eq!(moved.image(1), group::rot90(set.image(1), 8, 2).as_slice());
+        assert_eq!(set.head(2).len(), 2);
     }
 
     #[test]

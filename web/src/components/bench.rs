@@ -7,8 +7,8 @@ use leptos::task::spawn_local;
 use crate::backend;
 use crate::session::Session;
 
-/// Steps timed per backend.
-const STEPS: usize = 20;
+/// Milliseconds of training per benchmark round.
+const ROUND_MS: f64 = 200.0;
 
 /// A button that measures every backend and a table of the results.
 #[component]
@@ -26,7 +26,7 @@ pub fn Benchmark(
         session.playing.set(false);
         let experiment = session.experiment.get_untracked();
         spawn_local(async move {
-            let results = backend::benchmark(&experiment, STEPS).await;
+            let results = backend::benchmark(&experiment, ROUND_MS).await;
             rows.set(
                 results
                     .into_iter()
@@ -45,7 +45,7 @@ pub fn Benchmark(
     view! {
         <details class="bench">
             <summary>"Benchmark the backends"</summary>
-            <p class="hint">{format!("Times {STEPS} training steps of this experiment on each backend after one untimed warm-up step. Training pauses while it runs.")}</p>
+            <p class="hint">{format!("Times consecutive training steps of this experiment on each backend: five rounds of at least {ROUND_MS:.0} ms after one untimed step; the median round is shown. Training pauses while it runs.")}</p>
             <button data-testid="bench-run" on:click=measure disabled=move || running.get()>
                 {move || if running.get() { "Measuring…" } else { "Measure ms/step" }}
             </button>

@@ -10,11 +10,7 @@ pub fn Transport(
     /// The page's state.
     session: Session,
 ) -> impl IntoView {
-    let steps = move || {
-        session
-            .losses
-            .with(|l| l.last().map(|p| p.0 as usize).unwrap_or(0))
-    };
+    let steps = move || session.steps.get();
     let budget = move || {
         session
             .experiment

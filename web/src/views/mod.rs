@@ -1,0 +1,37 @@
+//! One view per lab: what the results column shows for that lab's runs.
+
+pub mod baseline;
+
+use crate::session::Session;
+
+/// Colours of train and test curves.
+pub const TRAIN: &str = "#4f46e5";
+/// Colour of test curves.
+pub const TEST: &str = "#ea580c";
+
+/// Points `(step, value)` of one reported metric over the run.
+pub fn report_points(session: Session, name: &str) -> Vec<(f64, f64)> {
+    use leptos::prelude::*;
+    session.reports.with(|r| {
+        r.iter()
+            .filter_map(|m| m.get(name).map(|v| (m.step as f64, v)))
+            .collect()
+    })
+}
+
+/// The training-loss points of one model.
+pub fn loss_points(session: Session, model: &str) -> Vec<(f64, f64)> {
+    use leptos::prelude::*;
+    session.losses.with(|curves| {
+        curves
+            .iter()
+            .find(|(n, _)| n == model)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_default()
+    })
+}
+
+/// Percentages from fractions.
+pub fn percent(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    points.into_iter().map(|(x, y)| (x, 100.0 * y)).collect()
+}
