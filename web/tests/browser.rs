@@ -14,7 +14,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// A short baseline run.
 fn short_experiment(steps: usize) -> Experiment {
     let mut e = Experiment::default();
-    let LabSettings::Baseline(s) = &mut e.lab;
+    let LabSettings::Baseline(s) = &mut e.lab else {
+        panic!("a baseline experiment")
+    };
     s.steps = steps;
     s.eval = steps;
     e

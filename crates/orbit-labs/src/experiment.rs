@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::backend::BackendPreference;
 use crate::baseline::{self, BaselineSettings};
+use crate::groups::{self, GroupsSettings};
 use crate::knob::{Choice, Kind, Knob};
 
 /// The labs Orbit offers.
@@ -16,16 +17,19 @@ use crate::knob::{Choice, Kind, Knob};
 pub enum LabId {
     /// The digits MLP every other model is compared against.
     Baseline,
+    /// p4/p4m G-CNNs against the Z2-CNN, with the group action on screen.
+    Groups,
 }
 
 impl LabId {
     /// Every lab, in menu order.
-    pub const ALL: [LabId; 1] = [LabId::Baseline];
+    pub const ALL: [LabId; 2] = [LabId::Baseline, LabId::Groups];
 
     /// The id used in links and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             LabId::Baseline => "baseline",
+            LabId::Groups => "groups",
         }
     }
 
@@ -33,6 +37,7 @@ impl LabId {
     pub fn title(self) -> &'static str {
         match self {
             LabId::Baseline => "Baseline: an MLP on handwritten digits",
+            LabId::Groups => "Group actions: rotation-equivariant CNNs (p4, p4m)",
         }
     }
 
@@ -48,6 +53,8 @@ impl LabId {
 pub enum LabSettings {
     /// See [`crate::baseline`].
     Baseline(BaselineSettings),
+    /// See [`crate::groups`].
+    Groups(GroupsSettings),
 }
 
 impl LabSettings {
@@ -55,6 +62,7 @@ impl LabSettings {
     pub fn default_for(id: LabId) -> Self {
         match id {
             LabId::Baseline => LabSettings::Baseline(BaselineSettings::default()),
+            LabId::Groups => LabSettings::Groups(GroupsSettings::default()),
         }
     }
 
@@ -62,6 +70,7 @@ impl LabSettings {
     pub fn id(&self) -> LabId {
         match self {
             LabSettings::Baseline(_) => LabId::Baseline,
+            LabSettings::Groups(_) => LabId::Groups,
         }
     }
 
@@ -69,6 +78,7 @@ impl LabSettings {
     pub fn knobs(&self) -> &'static [Knob] {
         match self {
             LabSettings::Baseline(_) => baseline::KNOBS,
+            LabSettings::Groups(_) => groups::KNOBS,
         }
     }
 }
@@ -92,10 +102,16 @@ impl Default for Experiment {
 }
 
 /// Choices of the `lab` knob, one per [`LabId`].
-const LAB_CHOICES: &[Choice] = &[Choice {
-    value: "baseline",
-    label: "Baseline MLP",
-}];
+const LAB_CHOICES: &[Choice] = &[
+    Choice {
+        value: "baseline",
+        label: "Baseline MLP",
+    },
+    Choice {
+        value: "groups",
+        label: "Group actions (p4, p4m)",
+    },
+];
 
 /// Knobs every experiment has, before the lab's own.
 pub const COMMON_KNOBS: &[Knob] = &[
@@ -148,6 +164,15 @@ impl Experiment {
     /// Rebuilds an experiment from a flat object (as produced by [`Self::to_map`]).
     pub fn from_map(map: Map<String, Value>) -> Result<Self, String> {
         serde_json::from_value(Value::Object(map)).map_err(|e| e.to_string())
+    }
+
+    /// Whether changing `key` needs a new run (most knobs), or only changes a view of the
+    /// current one (e.g. which image the group-action panel shows).
+    pub fn restarts_run(&self, key: &str) -> bool {
+        match self.lab {
+            LabSettings::Groups(_) => !groups::VIEW_KNOBS.contains(&key),
+            LabSettings::Baseline(_) => true,
+        }
     }
 
     /// The same experiment with one knob set to an already-validated value.

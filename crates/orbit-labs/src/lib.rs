@@ -6,7 +6,8 @@
 //!   back, repairing bad links and listing what it changed.
 //! - [`backend`] chooses the device: WebGPU or a CPU backend, by timing a warm-up step.
 //! - [`Run`] advances an experiment one asynchronous step at a time and reports [`Metrics`].
-//! - One module per lab: [`baseline`] (the digits MLP).
+//! - One module per lab: [`baseline`] (the digits MLP), [`groups`] (p4/p4m G-CNNs against
+//!   the Z2-CNN).
 //!
 //! ```
 //! use burn::tensor::Device;
@@ -23,6 +24,7 @@ pub mod backend;
 pub mod baseline;
 pub mod data;
 pub mod experiment;
+pub mod groups;
 pub mod knob;
 pub mod link;
 pub mod metrics;

@@ -219,7 +219,9 @@ mod tests {
     fn a_mangled_link_is_repaired_and_every_change_is_listed() {
         let d =
             decode("?v=7&lab=baseline&seed=banana&lr=1e9&hidden=-5&backend=quantum&zzz=1&batch=64");
-        let LabSettings::Baseline(b) = &d.experiment.lab;
+        let LabSettings::Baseline(b) = &d.experiment.lab else {
+            panic!("a baseline experiment")
+        };
         assert_eq!(d.experiment.seed, 1);
         assert_eq!(d.experiment.backend, BackendPreference::Auto);
         assert_eq!(b.batch, 64);
@@ -244,7 +246,9 @@ mod tests {
         let d = decode("V=1&BACKEND=%63pu&seed=%31%32&lr=0%2E05");
         assert_eq!(d.experiment.backend, BackendPreference::Cpu);
         assert_eq!(d.experiment.seed, 12);
-        let LabSettings::Baseline(b) = &d.experiment.lab;
+        let LabSettings::Baseline(b) = &d.experiment.lab else {
+            panic!("a baseline experiment")
+        };
         assert_eq!(b.lr, 0.05);
         assert!(d.notices.is_empty(), "{:?}", d.notices);
         assert_eq!(percent_decode("%zz%4"), "%zz%4");

@@ -3,10 +3,11 @@
 use std::fmt;
 
 use burn::tensor::{Device, ExecutionError};
-use orbit_models::ImageSet;
+use orbit_models::{ImageSet, Yielder};
 
 use crate::baseline::BaselineRun;
 use crate::experiment::{Experiment, LabSettings};
+use crate::groups::GroupsRun;
 use crate::metrics::Metrics;
 
 /// What one step produced.
@@ -73,6 +74,8 @@ impl From<ExecutionError> for RunError {
 pub enum Run {
     /// A baseline-lab run.
     Baseline(Box<BaselineRun>),
+    /// A group-action-lab run.
+    Groups(Box<GroupsRun>),
 }
 
 impl Run {
@@ -82,6 +85,18 @@ impl Run {
             LabSettings::Baseline(s) => {
                 Run::Baseline(Box::new(BaselineRun::new(s, experiment.seed, device)))
             }
+            LabSettings::Groups(s) => {
+                Run::Groups(Box::new(GroupsRun::new(s, experiment.seed, device)))
+            }
+        }
+    }
+
+    /// Lets the run hand control back to the host between pieces of a step (see
+    /// [`Yielder`]); labs whose steps are short ignore it.
+    pub fn set_yielder(&mut self, yielder: Yielder) {
+        match self {
+            Run::Baseline(_) => {}
+            Run::Groups(r) => r.set_yielder(yielder),
         }
     }
 
@@ -89,6 +104,7 @@ impl Run {
     pub async fn step(&mut self) -> Result<StepOutcome, RunError> {
         match self {
             Run::Baseline(r) => r.step().await,
+            Run::Groups(r) => r.step().await,
         }
     }
 
@@ -96,6 +112,7 @@ impl Run {
     pub async fn report(&mut self) -> Result<Metrics, RunError> {
         match self {
             Run::Baseline(r) => r.report().await,
+            Run::Groups(r) => r.report().await,
         }
     }
 
@@ -103,6 +120,7 @@ impl Run {
     pub fn advice(&self, report: &Metrics) -> Option<String> {
         match self {
             Run::Baseline(_) => crate::baseline::advice(report),
+            Run::Groups(_) => None,
         }
     }
 
@@ -111,6 +129,26 @@ impl Run {
     pub fn classification(&self) -> Option<(&ImageSet, &[u8])> {
         match self {
             Run::Baseline(r) => Some((r.test_set(), r.test_predictions())),
+            Run::Groups(_) => None,
+        }
+    }
+
+    /// The group-action panel of a groups-lab run for the experiment's panel settings.
+    pub async fn action_panel(
+        &self,
+        experiment: &Experiment,
+    ) -> Result<Option<crate::groups::ActionPanel>, RunError> {
+        match (self, &experiment.lab) {
+            (Run::Groups(r), LabSettings::Groups(s)) => r.panel(s.panel_request()).await,
+            _ => Ok(None),
+        }
+    }
+
+    /// The compared models of a groups-lab run: family, parameters, multiply–adds per image.
+    pub fn models(&self) -> Vec<(crate::groups::Family, usize, usize)> {
+        match self {
+            Run::Groups(r) => r.models(),
+            Run::Baseline(_) => Vec::new(),
         }
     }
 
@@ -118,6 +156,7 @@ impl Run {
     pub fn num_params(&self) -> usize {
         match self {
             Run::Baseline(r) => r.num_params(),
+            Run::Groups(r) => r.num_params(),
         }
     }
 
@@ -125,6 +164,7 @@ impl Run {
     pub fn steps(&self) -> usize {
         match self {
             Run::Baseline(r) => r.steps(),
+            Run::Groups(r) => r.steps(),
         }
     }
 }
@@ -144,7 +184,9 @@ mod tests {
     #[test]
     fn the_baseline_learns_digits_well_above_chance() {
         let mut e = Experiment::default();
-        let LabSettings::Baseline(s) = &mut e.lab;
+        let LabSettings::Baseline(s) = &mut e.lab else {
+            panic!("a baseline experiment")
+        };
         s.steps = 150;
         s.eval = 150;
         let mut run = Run::new(&e, &Device::flex());

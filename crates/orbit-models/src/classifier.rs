@@ -146,7 +146,13 @@ pub struct Evaluation {
 }
 
 /// Images evaluated per forward pass.
-const EVAL_CHUNK: usize = 512;
+const EVAL_CHUNK: usize = 256;
+
+/// A future that hands control back to the host between pieces of work: in a page it waits for
+/// a browser task (`setTimeout(0)`), natively nothing is needed. Long evaluations and
+/// multi-model steps await it so that no single piece of work freezes a page.
+pub type Yielder =
+    std::rc::Rc<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>>;
 
 /// Trains an [`ImageClassifier`] with Adam and cross-entropy, one minibatch per step; batches
 /// walk through a seeded shuffle of the training set, reshuffled every epoch.
@@ -258,6 +264,16 @@ pub async fn evaluate<M: ImageClassifier>(
     set: &ImageSet,
     device: &Device,
 ) -> Result<Evaluation, ExecutionError> {
+    evaluate_yielding(model, set, device, None).await
+}
+
+/// [`evaluate`], awaiting `yielder` between chunks of images.
+pub async fn evaluate_yielding<M: ImageClassifier>(
+    model: &M,
+    set: &ImageSet,
+    device: &Device,
+    yielder: Option<&Yielder>,
+) -> Result<Evaluation, ExecutionError> {
     let loss_fn = CrossEntropyLossConfig::new().init(device);
     let rows: Vec<usize> = (0..set.len()).collect();
     let mut predictions = Vec::with_capacity(set.len());
@@ -269,6 +285,9 @@ pub async fn evaluate<M: ImageClassifier>(
         let predicted = logits.argmax(1).into_data_async().await?;
         predictions.extend(predicted.iter::<i64>().map(|p| p as u8));
         loss_sum += f64::from(loss.into_scalar_async::<f32>().await?) * chunk.len() as f64;
+        if let Some(y) = yielder {
+            y().await;
+        }
     }
     let correct = predictions
         .iter()

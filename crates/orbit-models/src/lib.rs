@@ -30,7 +30,9 @@ pub mod gcnn;
 pub mod init;
 pub mod mlp;
 
-pub use classifier::{ClassifierTrainer, Evaluation, ImageClassifier, ImageSet, TrainSettings};
+pub use classifier::{
+    ClassifierTrainer, Evaluation, ImageClassifier, ImageSet, TrainSettings, Yielder,
+};
 pub use equivariance::{Action, equivariance_error};
 pub use gcnn::{GroupCnn, GroupCnnConfig};
 pub use mlp::{Mlp, MlpConfig};

@@ -11,6 +11,7 @@ use crate::init;
 
 /// How the head pools over the slots of a field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SlotPool {
     /// Maximum over slots.
     Max,

@@ -1,0 +1,394 @@
+//! The group-action lab: p4 and p4m G-CNNs against the Z2-CNN on the digits, trained side by
+//! side, with the group action on screen (SCIENCE.md §0.2, §2).
+//!
+//! Digits stay 8×8: rotations by 90° and the mirrors map the 8×8 grid onto itself (about its
+//! centre, 3.5, 3.5), "same"-padded 3×3 correlations and the 2×2 max-pool commute with them
+//! exactly, so equivariance holds to float precision with no padding or resampling.
+
+mod panel;
+mod run;
+
+pub use panel::{ActionPanel, PanelRequest};
+pub use run::GroupsRun;
+
+use orbit_math::group::{Element, Group};
+use orbit_models::gcnn::SlotPool;
+use serde::{Deserialize, Serialize};
+
+use crate::data::{self, DataFraction};
+use crate::knob::{self, Choice, Kind, Knob};
+
+/// A model family of the lab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// Ordinary CNN (translations only).
+    Z2,
+    /// G-CNN on p4 (rotations by 90°).
+    P4,
+    /// G-CNN on p4m (rotations and mirrors).
+    P4m,
+}
+
+impl Family {
+    /// The group of the hidden fields.
+    pub fn group(self) -> Group {
+        match self {
+            Family::Z2 => Group::Trivial,
+            Family::P4 => Group::C4,
+            Family::P4m => Group::D4,
+        }
+    }
+
+    /// Short key for metric names: `z2`, `p4`, `p4m`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Family::Z2 => "z2",
+            Family::P4 => "p4",
+            Family::P4m => "p4m",
+        }
+    }
+
+    /// Name in plots.
+    pub fn label(self) -> &'static str {
+        match self {
+            Family::Z2 => "Z2-CNN",
+            Family::P4 => "P4 G-CNN",
+            Family::P4m => "P4M G-CNN",
+        }
+    }
+
+    /// Fields per layer giving about the parameters of a P4 network with `p4_fields` fields:
+    /// a group convolution has `|G|·F²·k²` weights, so `F = p4_fields · √(4 / |G|)`.
+    pub fn fields_for_budget(self, p4_fields: usize) -> usize {
+        let n = self.group().order() as f64;
+        ((p4_fields as f64 * (4.0 / n).sqrt()).round() as usize).max(1)
+    }
+}
+
+/// Which models train side by side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Compare {
+    /// Z2-CNN and P4.
+    Z2P4,
+    /// Z2-CNN, P4 and P4M.
+    Z2P4P4m,
+    /// Z2-CNN and P4M.
+    Z2P4m,
+    /// P4 and P4M.
+    P4P4m,
+}
+
+impl Compare {
+    /// The families compared, in plot order.
+    pub fn families(self) -> Vec<Family> {
+        match self {
+            Compare::Z2P4 => vec![Family::Z2, Family::P4],
+            Compare::Z2P4P4m => vec![Family::Z2, Family::P4, Family::P4m],
+            Compare::Z2P4m => vec![Family::Z2, Family::P4m],
+            Compare::P4P4m => vec![Family::P4, Family::P4m],
+        }
+    }
+}
+
+/// How training images are presented.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Augment {
+    /// Upright only.
+    None,
+    /// Each image under a random rotation by a multiple of 90°.
+    Rotations,
+    /// Each image under a random rotation or mirror.
+    Dihedral,
+}
+
+impl Augment {
+    /// The group sampled from, if any.
+    pub fn group(self) -> Option<Group> {
+        match self {
+            Augment::None => None,
+            Augment::Rotations => Some(Group::C4),
+            Augment::Dihedral => Some(Group::D4),
+        }
+    }
+}
+
+/// What the action panel applies to the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Transform {
+    /// Rotate by 90°.
+    R90,
+    /// Rotate by 180°.
+    R180,
+    /// Rotate by 270°.
+    R270,
+    /// The mirror `x ↦ rot(xᵀ, 3)`.
+    M,
+    /// Mirror, then rotate by 90°.
+    Mr90,
+    /// Mirror, then rotate by 180°.
+    Mr180,
+    /// Mirror, then rotate by 270°.
+    Mr270,
+    /// A rotation by the `angle` knob, off the grid unless a multiple of 90°.
+    Angle,
+}
+
+impl Transform {
+    /// The group element, or `None` for a free angle.
+    pub fn element(self) -> Option<Element> {
+        match self {
+            Transform::R90 => Some(Element(1)),
+            Transform::R180 => Some(Element(2)),
+            Transform::R270 => Some(Element(3)),
+            // Slots 4–7 are `rot^((8 − s) mod 4) ∘ mirror`.
+            Transform::M => Some(Element(4)),
+            Transform::Mr90 => Some(Element(7)),
+            Transform::Mr180 => Some(Element(6)),
+            Transform::Mr270 => Some(Element(5)),
+            Transform::Angle => None,
+        }
+    }
+}
+
+/// Settings of the group-action lab (share-link keys in brackets).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupsSettings {
+    /// Models trained side by side (`compare`).
+    pub compare: Compare,
+    /// Fields per layer of the P4 network; the others are sized to its parameter budget
+    /// (`fields`).
+    pub fields: usize,
+    /// Convolution layers (`layers`).
+    pub layers: usize,
+    /// Slot pooling of the invariant head (`pool`).
+    pub pool: SlotPool,
+    /// Adam's learning rate (`lr`).
+    pub lr: f64,
+    /// Images per step (`batch`).
+    pub batch: usize,
+    /// Share of the training split (`data`).
+    pub data: DataFraction,
+    /// Training augmentation (`augment`).
+    pub augment: Augment,
+    /// Step budget (`steps`).
+    pub steps: usize,
+    /// Steps between evaluations (`eval`).
+    pub eval: usize,
+    /// The model shown in the action panel (`model`).
+    pub model: Family,
+    /// Test image of the panel (`image`).
+    pub image: usize,
+    /// Layer whose feature maps the panel shows, 1-based (`layer`).
+    pub layer: usize,
+    /// What the panel applies (`g`).
+    pub g: Transform,
+    /// Degrees for `g = angle` (`angle`).
+    pub angle: f64,
+}
+
+impl Default for GroupsSettings {
+    fn default() -> Self {
+        Self {
+            compare: Compare::Z2P4P4m,
+            fields: 6,
+            layers: 3,
+            pool: SlotPool::Max,
+            lr: 0.01,
+            batch: 32,
+            data: DataFraction::All,
+            augment: Augment::None,
+            steps: 300,
+            eval: 25,
+            model: Family::P4,
+            image: 0,
+            layer: 2,
+            g: Transform::R90,
+            angle: 45.0,
+        }
+    }
+}
+
+/// Knobs that only change what the action panel shows: changing them does not restart training.
+pub const VIEW_KNOBS: &[&str] = &["model", "image", "layer", "g", "angle"];
+
+impl GroupsSettings {
+    /// The panel request these settings describe.
+    pub fn panel_request(&self) -> PanelRequest {
+        PanelRequest {
+            family: self.model,
+            image: self.image,
+            layer: self.layer,
+            transform: self.g,
+            angle: self.angle,
+        }
+    }
+}
+
+const FAMILY_CHOICES: &[Choice] = &[
+    Choice {
+        value: "z2",
+        label: "Z2-CNN (ordinary CNN)",
+    },
+    Choice {
+        value: "p4",
+        label: "P4 G-CNN (rotations)",
+    },
+    Choice {
+        value: "p4m",
+        label: "P4M G-CNN (rotations, mirrors)",
+    },
+];
+
+/// The lab's knobs.
+pub const KNOBS: &[Knob] = &[
+    Knob {
+        key: "compare",
+        label: "Models",
+        help: "Trained side by side from the same seed, on the same batches.",
+        kind: Kind::Choice(&[
+            Choice {
+                value: "z2-p4",
+                label: "Z2-CNN vs P4",
+            },
+            Choice {
+                value: "z2-p4-p4m",
+                label: "Z2-CNN vs P4 vs P4M",
+            },
+            Choice {
+                value: "z2-p4m",
+                label: "Z2-CNN vs P4M",
+            },
+            Choice {
+                value: "p4-p4m",
+                label: "P4 vs P4M",
+            },
+        ]),
+    },
+    Knob {
+        key: "fields",
+        label: "P4 fields per layer",
+        help: "Each field is 4 channels on p4 (8 on p4m); the Z2-CNN and P4M get the same parameter budget.",
+        kind: Kind::Int { min: 1, max: 32 },
+    },
+    Knob {
+        key: "layers",
+        label: "Convolution layers",
+        help: "A lifting layer, then group convolutions; a 2×2 max-pool after the second.",
+        kind: Kind::Int { min: 1, max: 5 },
+    },
+    Knob {
+        key: "pool",
+        label: "Head pooling over slots",
+        help: "Max or mean over each field's orientations: either makes the logits invariant.",
+        kind: Kind::Choice(&[
+            Choice {
+                value: "max",
+                label: "max",
+            },
+            Choice {
+                value: "mean",
+                label: "mean",
+            },
+        ]),
+    },
+    knob::LEARNING_RATE,
+    knob::BATCH,
+    data::DATA_KNOB,
+    Knob {
+        key: "augment",
+        label: "Training images",
+        help: "Upright only, or each under a random group element (augmentation).",
+        kind: Kind::Choice(&[
+            Choice {
+                value: "none",
+                label: "upright only",
+            },
+            Choice {
+                value: "rotations",
+                label: "random 90° rotations",
+            },
+            Choice {
+                value: "dihedral",
+                label: "random rotations and mirrors",
+            },
+        ]),
+    },
+    Knob {
+        key: "steps",
+        label: "Step budget",
+        help: "The run stops after this many steps.",
+        kind: Kind::Int { min: 1, max: 5_000 },
+    },
+    knob::EVAL,
+    Knob {
+        key: "model",
+        label: "Panel: model",
+        help: "Whose feature maps the group-action panel shows.",
+        kind: Kind::Choice(FAMILY_CHOICES),
+    },
+    Knob {
+        key: "image",
+        label: "Panel: test image",
+        help: "Index into the held-out digits.",
+        kind: Kind::Int { min: 0, max: 358 },
+    },
+    Knob {
+        key: "layer",
+        label: "Panel: layer",
+        help: "Which layer's feature maps to show.",
+        kind: Kind::Int { min: 1, max: 5 },
+    },
+    Knob {
+        key: "g",
+        label: "Panel: group element g",
+        help: "The transformation applied to the input.",
+        kind: Kind::Choice(&[
+            Choice {
+                value: "r90",
+                label: "rotate 90°",
+            },
+            Choice {
+                value: "r180",
+                label: "rotate 180°",
+            },
+            Choice {
+                value: "r270",
+                label: "rotate 270°",
+            },
+            Choice {
+                value: "m",
+                label: "mirror",
+            },
+            Choice {
+                value: "mr90",
+                label: "mirror, then rotate 90°",
+            },
+            Choice {
+                value: "mr180",
+                label: "mirror, then rotate 180°",
+            },
+            Choice {
+                value: "mr270",
+                label: "mirror, then rotate 270°",
+            },
+            Choice {
+                value: "angle",
+                label: "rotate by the angle below",
+            },
+        ]),
+    },
+    Knob {
+        key: "angle",
+        label: "Panel: angle (degrees)",
+        help: "Used when g is an angle: only multiples of 90° map the pixel grid onto itself.",
+        kind: Kind::Float {
+            min: -180.0,
+            max: 180.0,
+            log: false,
+        },
+    },
+];
