@@ -13,6 +13,7 @@ use crate::components::share::ShareLink;
 use crate::components::transport::Transport;
 use crate::session::Session;
 use crate::views::baseline::BaselineView;
+use crate::views::groups::GroupsView;
 
 /// The root component.
 #[component]
@@ -22,10 +23,14 @@ pub fn App() -> impl IntoView {
     let lab = Memo::new(move |_| session.experiment.with(|e| e.lab.id()));
     let lab_view = move || match lab.get() {
         LabId::Baseline => view! { <BaselineView session=session /> }.into_any(),
+        LabId::Groups => view! { <GroupsView session=session /> }.into_any(),
     };
     let intro = move || match lab.get() {
         LabId::Baseline => {
             "A multilayer perceptron reads each 8×8 digit as 64 unrelated numbers. It is the baseline the equivariant networks are measured against."
+        }
+        LabId::Groups => {
+            "A G-CNN keeps one copy of every feature per orientation (a regular field): rotating the input rotates each map and permutes the copies, so its invariant head answers the same for every rotation. Train on upright digits, test on rotated ones."
         }
     };
     view! {

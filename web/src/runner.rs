@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use burn::tensor::Device;
 use leptos::prelude::*;
@@ -93,7 +94,9 @@ async fn run(s: Session, generation: u64) {
     s.status
         .set(RunStatus::Preparing("building the model".into()));
     let mut run = Run::new(&experiment, &device);
+    run.set_yielder(Rc::new(|| Box::pin(sleep_ms(0))));
     s.params.set(run.num_params());
+    s.models.set(run.models());
     match run.report().await {
         Ok(m) if !stale() => {
             s.reports.set(vec![m]);
@@ -109,9 +112,24 @@ async fn run(s: Session, generation: u64) {
     let mut recent: VecDeque<(f64, usize)> = VecDeque::new();
     let mut pending = Pending::default();
     let mut last_flush = now_ms();
+    let mut panel_shown: Option<(u64, usize)> = None;
     loop {
         if stale() {
             return;
+        }
+        // The action panel follows the panel knobs and every new report.
+        let wanted = (
+            s.panel_version.get_untracked(),
+            s.reports.with_untracked(Vec::len),
+        );
+        if panel_shown != Some(wanted) {
+            panel_shown = Some(wanted);
+            let experiment = s.experiment.get_untracked();
+            match run.action_panel(&experiment).await {
+                Ok(panel) if !stale() => s.panel.set(panel),
+                Ok(_) => return,
+                Err(e) => log::warn!("the action panel failed: {e}"),
+            }
         }
         let playing = s.playing.get_untracked();
         if finished || (!playing && s.pending_steps.get_untracked() == 0) {

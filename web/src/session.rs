@@ -2,6 +2,7 @@
 //! controls call. The URL mirrors the experiment (replaced, never pushed).
 
 use leptos::prelude::*;
+use orbit_labs::groups::{ActionPanel, Family};
 use orbit_labs::{Experiment, Metrics, link};
 use serde_json::Value;
 
@@ -73,6 +74,12 @@ pub struct Session {
     pub params: RwSignal<usize>,
     /// Test images and predictions, for labs that classify.
     pub classification: RwSignal<Option<Classification>>,
+    /// The group-action panel, for the groups lab.
+    pub panel: RwSignal<Option<ActionPanel>>,
+    /// Bumped when the panel must be recomputed (a panel knob changed).
+    pub panel_version: RwSignal<u64>,
+    /// The compared models: family, trainable parameters, multiply–adds per image.
+    pub models: RwSignal<Vec<(Family, usize, usize)>>,
 }
 
 impl Session {
@@ -95,6 +102,9 @@ impl Session {
             advice: RwSignal::new(None),
             params: RwSignal::new(0),
             classification: RwSignal::new(None),
+            panel: RwSignal::new(None),
+            panel_version: RwSignal::new(0),
+            models: RwSignal::new(Vec::new()),
         };
         session.sync_url();
         session.reset();
@@ -122,6 +132,8 @@ impl Session {
         self.reports.set(Vec::new());
         self.advice.set(None);
         self.classification.set(None);
+        self.panel.set(None);
+        self.models.set(Vec::new());
         self.speed.set(0.0);
         self.pending_steps.set(0);
         runner::spawn(*self, self.generation.get_untracked());
@@ -133,12 +145,17 @@ impl Session {
         if next == self.experiment.get_untracked() {
             return Ok(());
         }
+        let restart = self.experiment.get_untracked().restarts_run(key);
         if key == "backend" {
             runner::forget_device();
         }
         self.experiment.set(next);
         self.sync_url();
-        self.reset();
+        if restart {
+            self.reset();
+        } else {
+            self.panel_version.update(|v| *v += 1);
+        }
         Ok(())
     }
 

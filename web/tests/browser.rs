@@ -120,3 +120,76 @@ fn a_panic_shows_the_error_panel_with_a_reset_link() {
     );
     assert!(html.contains("Reset"), "{html}");
 }
+
+/// Every layer and the logits of P4 and P4M, on every backend in the page, before and after
+/// training: the equivariance the group-action lab shows, checked where it runs.
+#[wasm_bindgen_test]
+async fn group_cnns_are_equivariant_in_the_browser_on_every_backend() {
+    use orbit_labs::groups::{Family, GroupsRun, GroupsSettings, PanelRequest, Transform};
+    let mut devices = vec![Device::flex(), BackendKind::Ndarray.cpu_device().unwrap()];
+    if let WebGpuProbe::Ready { device, .. } = orbit_web::backend::webgpu_probe().await {
+        devices.push(device);
+    }
+    assert_eq!(
+        devices.len(),
+        3,
+        "WebGPU should be available under --enable-unsafe-webgpu"
+    );
+    for device in devices {
+        let settings = GroupsSettings {
+            steps: 10,
+            eval: 10,
+            ..Default::default()
+        };
+        let mut run = GroupsRun::new(&settings, 1, &device);
+        for trained in [false, true] {
+            if trained {
+                for _ in 0..10 {
+                    run.step().await.unwrap();
+                }
+            }
+            for (family, transform) in [
+                (Family::P4, Transform::R90),
+                (Family::P4m, Transform::R90),
+                (Family::P4m, Transform::M),
+            ] {
+                for layer in 1..=3 {
+                    let request = PanelRequest {
+                        family,
+                        image: 3,
+                        layer,
+                        transform,
+                        angle: 0.0,
+                    };
+                    let p = run.panel(request).await.unwrap().unwrap();
+                    assert!(
+                        p.layer_error < 1e-5,
+                        "{family:?} {transform:?} layer {layer} trained={trained}: {}",
+                        p.layer_error
+                    );
+                    assert!(
+                        p.logit_error < 1e-5,
+                        "{family:?} logits trained={trained}: {}",
+                        p.logit_error
+                    );
+                }
+            }
+            let z2 = run
+                .panel(PanelRequest {
+                    family: Family::Z2,
+                    image: 3,
+                    layer: 1,
+                    transform: Transform::R90,
+                    angle: 0.0,
+                })
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                z2.layer_error > 1e-3,
+                "the Z2-CNN is not equivariant: {}",
+                z2.layer_error
+            );
+        }
+    }
+}

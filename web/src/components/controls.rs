@@ -24,7 +24,7 @@ fn event_value(e: &web_sys::Event) -> String {
 
 /// One knob's field.
 #[component]
-fn KnobField(
+pub fn KnobField(
     /// The page's state.
     session: Session,
     /// The knob this field edits.
@@ -67,7 +67,24 @@ fn KnobField(
                 prop:value=current on:change=on_change />
         }
         .into_any(),
-        Kind::Float { min, max, .. } => view! {
+        Kind::Float {
+            min,
+            max,
+            log: false,
+        } => view! {
+            <div class="slider-row">
+                <input type="range" min=min max=max step="1" aria-label=knob.label
+                    prop:value=current on:change=on_change />
+                <input id=id.clone() data-testid=id.clone() type="number" min=min max=max step="any"
+                    prop:value=current on:change=on_change />
+            </div>
+        }
+        .into_any(),
+        Kind::Float {
+            min,
+            max,
+            log: true,
+        } => view! {
             <input id=id.clone() data-testid=id.clone() type="number" min=min max=max step="any"
                 prop:value=current on:change=on_change />
         }
@@ -88,7 +105,8 @@ fn KnobField(
     }
 }
 
-/// All knobs of the current experiment.
+/// The knobs of the current experiment that shape the run (view knobs, which only change what
+/// a panel shows, sit beside their panel).
 #[component]
 pub fn Controls(
     /// The page's state.
@@ -98,6 +116,7 @@ pub fn Controls(
         let experiment = session.experiment.get();
         experiment
             .knobs()
+            .filter(|k| experiment.restarts_run(k.key))
             .map(|knob| view! { <KnobField session=session knob=knob /> })
             .collect_view()
     }

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod confusion;
 pub mod controls;
 pub mod gallery;
+pub mod heatmap;
 pub mod notices;
 pub mod plot;
 pub mod share;

@@ -1,0 +1,55 @@
+// End-to-end tests of the group-action lab in Debian's Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, open, backendReady, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const number = async (page, testid) => parseFloat(await page.getByTestId(testid).innerText());
+
+test('the group-action lab trains Z2, P4 and P4M side by side and P4 wins on rotated digits', async () => {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
+  const p = await open(context, `${server.origin}/?lab=groups&backend=cpu&steps=150&eval=25`);
+  const { page } = p;
+  await backendReady(page);
+  await page.getByTestId('action-panel').getByTestId('panel-layer-error').waitFor({ timeout: 60_000 });
+  const before = await number(page, 'panel-layer-error');
+  assert.ok(before < 1e-5, `P4 layer error under a 90° rotation: ${before}`);
+  await p.resetLongTasks();
+  await page.getByTestId('play').click();
+  await page.getByTestId('status').filter({ hasText: 'Finished' }).waitFor({ timeout: 400_000 });
+  const tasks = await p.longTasks();
+  const worst = tasks.length ? Math.max(...tasks) : 0;
+  const z2 = await number(page, 'z2-rotated');
+  const p4 = await number(page, 'p4-rotated');
+  console.log(`groups: rotated test accuracy Z2 ${z2}% P4 ${p4}%; worst task ${worst.toFixed(0)} ms (${tasks.length} over 50 ms)`);
+  assert.ok(p4 > z2 + 10, `P4 ${p4}% should beat Z2 ${z2}% on rotated digits`);
+  assert.ok((await number(page, 'p4-rotation-error')) < 1e-5);
+  assert.ok((await number(page, 'z2-rotation-error')) > 1e-3);
+  const after = await number(page, 'panel-layer-error');
+  assert.ok(after < 1e-5, `P4 stays equivariant after training: ${after}`);
+  await screenshot(page, 'groups-trained');
+
+  // Panel knobs change the view, not the run.
+  const steps = await page.getByTestId('step-count').innerText();
+  await page.getByTestId('knob-g').selectOption('m');
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=panel-layer-error]')?.innerText) > 1e-3);
+  assert.equal(await page.getByTestId('step-count').innerText(), steps, 'changing the panel does not restart training');
+  assert.match(page.url(), /g=m/);
+  await page.getByTestId('knob-g').selectOption('angle');
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=panel-layer-error]')?.innerText) > 1e-3);
+  await screenshot(page, 'groups-panel-angle');
+  assert.deepEqual(p.errors, []);
+  await context.close();
+});
