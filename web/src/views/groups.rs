@@ -17,6 +17,7 @@ pub fn family_colour(f: Family) -> &'static str {
         Family::Z2 => "#ea580c",
         Family::P4 => "#4f46e5",
         Family::P4m => "#0d9488",
+        Family::P4e4 => "#db2777",
     }
 }
 

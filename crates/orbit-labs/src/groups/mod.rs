@@ -12,6 +12,7 @@ pub use panel::{ActionPanel, PanelRequest};
 pub use run::GroupsRun;
 
 use orbit_math::group::{Element, Group};
+use orbit_models::GroupCnnConfig;
 use orbit_models::gcnn::SlotPool;
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +29,8 @@ pub enum Family {
     P4,
     /// G-CNN on p4m (rotations and mirrors).
     P4m,
+    /// P4 network with E4 layers after the lifting layer.
+    P4e4,
 }
 
 impl Family {
@@ -37,7 +40,21 @@ impl Family {
             Family::Z2 => Group::Trivial,
             Family::P4 => Group::C4,
             Family::P4m => Group::D4,
+            Family::P4e4 => Group::C4,
         }
+    }
+
+    /// Whether the network uses E4 layers.
+    pub fn is_e4(self) -> bool {
+        self == Family::P4e4
+    }
+
+    /// The network of this family with `fields` fields per layer.
+    pub fn config(self, fields: usize, layers: usize, pool: SlotPool) -> GroupCnnConfig {
+        GroupCnnConfig::new(self.group(), fields)
+            .with_layers(layers)
+            .with_pool(pool)
+            .with_e4(self.is_e4())
     }
 
     /// Short key for metric names: `z2`, `p4`, `p4m`.
@@ -46,6 +63,7 @@ impl Family {
             Family::Z2 => "z2",
             Family::P4 => "p4",
             Family::P4m => "p4m",
+            Family::P4e4 => "p4e4",
         }
     }
 
@@ -55,14 +73,22 @@ impl Family {
             Family::Z2 => "Z2-CNN",
             Family::P4 => "P4 G-CNN",
             Family::P4m => "P4M G-CNN",
+            Family::P4e4 => "P4-E4",
         }
     }
 
-    /// Fields per layer giving about the parameters of a P4 network with `p4_fields` fields:
-    /// a group convolution has `|G|·F²·k²` weights, so `F = p4_fields · √(4 / |G|)`.
-    pub fn fields_for_budget(self, p4_fields: usize) -> usize {
-        let n = self.group().order() as f64;
-        ((p4_fields as f64 * (4.0 / n).sqrt()).round() as usize).max(1)
+    /// Fields per layer whose network has the parameter count closest to that of the P4
+    /// network with `p4_fields` fields (same depth and head).
+    pub fn fields_for_budget(self, p4_fields: usize, layers: usize) -> usize {
+        let target = Family::P4
+            .config(p4_fields, layers, SlotPool::Max)
+            .num_params() as f64;
+        (1..=4 * p4_fields.max(1))
+            .min_by_key(|&f| {
+                let p = self.config(f, layers, SlotPool::Max).num_params() as f64;
+                ((p - target).abs() * 1000.0) as u64
+            })
+            .unwrap_or(1)
     }
 }
 
@@ -78,6 +104,10 @@ pub enum Compare {
     Z2P4m,
     /// P4 and P4M.
     P4P4m,
+    /// Z2-CNN, P4 and P4-E4.
+    Z2P4P4e4,
+    /// All four.
+    Z2P4P4mP4e4,
 }
 
 impl Compare {
@@ -88,6 +118,8 @@ impl Compare {
             Compare::Z2P4P4m => vec![Family::Z2, Family::P4, Family::P4m],
             Compare::Z2P4m => vec![Family::Z2, Family::P4m],
             Compare::P4P4m => vec![Family::P4, Family::P4m],
+            Compare::Z2P4P4e4 => vec![Family::Z2, Family::P4, Family::P4e4],
+            Compare::Z2P4P4mP4e4 => vec![Family::Z2, Family::P4, Family::P4m, Family::P4e4],
         }
     }
 }
@@ -193,7 +225,7 @@ pub struct GroupsSettings {
 impl Default for GroupsSettings {
     fn default() -> Self {
         Self {
-            compare: Compare::Z2P4P4m,
+            compare: Compare::Z2P4P4e4,
             fields: 6,
             layers: 3,
             pool: SlotPool::Max,
@@ -241,6 +273,10 @@ const FAMILY_CHOICES: &[Choice] = &[
         value: "p4m",
         label: "P4M G-CNN (rotations, mirrors)",
     },
+    Choice {
+        value: "p4e4",
+        label: "P4-E4 (generated kernels)",
+    },
 ];
 
 /// The lab's knobs.
@@ -265,6 +301,14 @@ pub const KNOBS: &[Knob] = &[
             Choice {
                 value: "p4-p4m",
                 label: "P4 vs P4M",
+            },
+            Choice {
+                value: "z2-p4-p4e4",
+                label: "Z2-CNN vs P4 vs P4-E4",
+            },
+            Choice {
+                value: "z2-p4-p4m-p4e4",
+                label: "all four",
             },
         ]),
     },

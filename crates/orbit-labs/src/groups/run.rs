@@ -49,10 +49,8 @@ impl GroupsRun {
             .families()
             .into_iter()
             .map(|family| {
-                let config =
-                    GroupCnnConfig::new(family.group(), family.fields_for_budget(settings.fields))
-                        .with_layers(settings.layers)
-                        .with_pool(settings.pool);
+                let fields = family.fields_for_budget(settings.fields, settings.layers);
+                let config = family.config(fields, settings.layers, settings.pool);
                 let model = config.init(seed, &autodiff);
                 let train = TrainSettings {
                     learning_rate: settings.lr,

@@ -9,12 +9,14 @@
 //! - [`network`]: [`GroupCnnConfig`] → [`GroupCnn`], the whole classifier.
 
 pub mod action;
+pub mod e4;
 pub mod group_conv;
 pub mod head;
 pub mod lifting;
 pub mod network;
 pub mod norm;
 
+pub use e4::{E4Config, E4Layer};
 pub use group_conv::{GroupConv, GroupConvConfig};
 pub use head::{InvariantHead, SlotPool};
 pub use lifting::{LiftingConv, LiftingConvConfig};

@@ -11,6 +11,7 @@ use burn::tensor::{Device, Tensor};
 use orbit_math::Rng;
 use orbit_math::group::Group;
 
+use super::e4::{E4Config, E4Layer};
 use super::group_conv::{GroupConv, GroupConvConfig};
 use super::head::{InvariantHead, SlotPool};
 use super::lifting::{LiftingConv, LiftingConvConfig};
@@ -39,6 +40,9 @@ pub struct GroupCnnConfig {
     /// Slot pooling of the head.
     #[config(default = "SlotPool::Max")]
     pub pool: SlotPool,
+    /// Use E4 layers instead of group convolutions after the lifting layer (P4-E4).
+    #[config(default = false)]
+    pub e4: bool,
 }
 
 /// A G-CNN image classifier with an invariant head.
@@ -46,8 +50,10 @@ pub struct GroupCnnConfig {
 pub struct GroupCnn {
     /// Z² → G.
     pub lift: LiftingConv,
-    /// G → G, one per further layer.
+    /// G → G, one per further layer (empty for an E4 network).
     pub convs: Vec<GroupConv>,
+    /// E4 layers, one per further layer (empty for a G-CNN).
+    pub e4s: Vec<E4Layer>,
     /// One per layer, after its convolution.
     pub norms: Vec<FieldNorm>,
     /// Slot pool, spatial mean, linear.
@@ -69,24 +75,37 @@ impl GroupCnnConfig {
         let lift = LiftingConvConfig::new(self.group, self.in_channels, self.fields)
             .with_kernel(self.kernel)
             .init(&mut rng, device);
-        let convs = (1..layers)
-            .map(|_| {
-                GroupConvConfig::new(self.group, self.fields, self.fields)
-                    .with_kernel(self.kernel)
-                    .init(&mut rng, device)
-            })
-            .collect();
+        let (convs, e4s) = if self.e4 {
+            let e4s = (1..layers)
+                .map(|_| self.e4_config().init(&mut rng, device))
+                .collect();
+            (Vec::new(), e4s)
+        } else {
+            let convs = (1..layers)
+                .map(|_| {
+                    GroupConvConfig::new(self.group, self.fields, self.fields)
+                        .with_kernel(self.kernel)
+                        .init(&mut rng, device)
+                })
+                .collect();
+            (convs, Vec::new())
+        };
         let norms = (0..layers)
             .map(|_| FieldNormConfig::new(self.fields, n).init(device))
             .collect();
         GroupCnn {
             lift,
             convs,
+            e4s,
             norms,
             head: InvariantHead::new(self.fields, n, self.classes, self.pool, &mut rng, device),
             activation: Relu::new(),
             group: self.group,
         }
+    }
+
+    fn e4_config(&self) -> E4Config {
+        E4Config::new(self.group, self.fields, self.fields).with_kernel(self.kernel)
     }
 
     /// Trainable parameters: filters and biases, the norms' γ and β, the head (the norms'
@@ -96,7 +115,11 @@ impl GroupCnnConfig {
         let k2 = self.kernel * self.kernel;
         let layers = self.layers.max(1);
         let lift = self.fields * self.in_channels * k2 + self.fields;
-        let conv = self.fields * self.fields * n * k2 + self.fields;
+        let conv = if self.e4 {
+            self.e4_config().num_params()
+        } else {
+            self.fields * self.fields * n * k2 + self.fields
+        };
         lift + (layers - 1) * conv + layers * 2 * self.fields + (self.fields + 1) * self.classes
     }
 
@@ -112,7 +135,11 @@ impl GroupCnnConfig {
             if i - 1 == POOL_AFTER {
                 s /= 2;
             }
-            total += conv.mult_adds(s);
+            total += if self.e4 {
+                self.e4_config().mult_adds(s)
+            } else {
+                conv.mult_adds(s)
+            };
         }
         total + self.fields * self.classes
     }
@@ -134,12 +161,17 @@ impl GroupCnn {
             .activation
             .forward(self.norms[0].forward(self.lift.forward(x)));
         let mut out = Vec::with_capacity(self.norms.len());
-        for (i, (conv, norm)) in self.convs.iter().zip(&self.norms[1..]).enumerate() {
+        let blocks = self.convs.len().max(self.e4s.len());
+        for (i, norm) in self.norms[1..=blocks].iter().enumerate() {
             if i == POOL_AFTER {
                 h = max_pool2d(h, MaxPoolOptions::new([2, 2]));
             }
             out.push(h.clone());
-            h = self.activation.forward(norm.forward(conv.forward(h)));
+            let y = match self.convs.get(i) {
+                Some(conv) => conv.forward(h),
+                None => self.e4s[i].forward(h),
+            };
+            h = self.activation.forward(norm.forward(y));
         }
         out.push(h);
         out
@@ -168,6 +200,21 @@ mod tests {
             layout: Layout::Image,
         };
         pollster::block_on(equivariance_error(|x| model.logits(x), &act, &Trivial, x)).unwrap()
+    }
+
+    #[test]
+    fn p4_e4_and_p4m_e4_networks_are_invariant_and_counted() {
+        let device = Device::flex();
+        let x = normal([2, 1, 8, 8], 4, &device);
+        for group in [Group::C4, Group::D4] {
+            let config = GroupCnnConfig::new(group, 4).with_e4(true);
+            let m = config.init(3, &device);
+            assert_eq!(m.num_params(), config.num_params() + 3 * 8, "{group:?}");
+            for g in group.generators() {
+                let e = logit_error(&m.valid(), g, x.clone());
+                assert!(e < 1e-5, "{group:?} {g}: {e}");
+            }
+        }
     }
 
     fn model(group: Group, device: &Device) -> GroupCnn {
