@@ -225,7 +225,7 @@ pub struct GroupsSettings {
 impl Default for GroupsSettings {
     fn default() -> Self {
         Self {
-            compare: Compare::Z2P4P4e4,
+            compare: Compare::Z2P4P4m,
             fields: 6,
             layers: 3,
             pool: SlotPool::Max,

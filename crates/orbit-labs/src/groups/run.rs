@@ -216,6 +216,12 @@ mod tests {
     fn budgets_are_comparable() {
         let run = GroupsRun::new(&GroupsSettings::default(), 1, &Device::flex());
         let params: Vec<usize> = run.models().iter().map(|m| m.1).collect();
+        let fields: Vec<usize> = [Family::Z2, Family::P4, Family::P4m, Family::P4e4]
+            .iter()
+            .map(|f| f.fields_for_budget(6, 3))
+            .collect();
+        // The budgets the benchmarks (bench/pytorch_step.py) reproduce.
+        assert_eq!(fields, vec![12, 6, 4, 12]);
         let (lo, hi) = (
             *params.iter().min().unwrap() as f64,
             *params.iter().max().unwrap() as f64,

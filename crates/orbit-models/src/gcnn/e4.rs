@@ -14,8 +14,6 @@
 use burn::config::Config;
 use burn::module::{Module, Param};
 use burn::nn::{Linear, Relu};
-use burn::tensor::module::unfold4d;
-use burn::tensor::ops::UnfoldOptions;
 use burn::tensor::{Device, Tensor};
 use orbit_math::Rng;
 use orbit_math::group::{Element, Group};
@@ -126,6 +124,41 @@ impl E4Config {
     }
 }
 
+/// The `k × k` neighbourhoods of every pixel ("same" zero padding), tap-major in row-major
+/// order: `[batch, channels, k², H·W]`. Built from `k²` shifted views of the padded input,
+/// which is far cheaper than an unfold by convolution with one-hot filters.
+fn unfold(x: Tensor<4>, k: usize) -> Tensor<4> {
+    let [b, c, h, w] = x.dims();
+    let r = k / 2;
+    let device = x.device();
+    let padded = Tensor::cat(
+        vec![
+            Tensor::zeros([b, c, r, w], &device),
+            x,
+            Tensor::zeros([b, c, r, w], &device),
+        ],
+        2,
+    );
+    let padded = Tensor::cat(
+        vec![
+            Tensor::zeros([b, c, h + 2 * r, r], &device),
+            padded,
+            Tensor::zeros([b, c, h + 2 * r, r], &device),
+        ],
+        3,
+    );
+    let shifts: Vec<Tensor<4>> = (0..k * k)
+        .map(|t| {
+            padded
+                .clone()
+                .narrow(2, t / k, h)
+                .narrow(3, t % k, w)
+                .reshape([b, c, 1, h * w])
+        })
+        .collect();
+    Tensor::cat(shifts, 2)
+}
+
 impl E4Layer {
     /// Per-sample group norm of `[batch, fields · |G|, H, W]`: one statistic per field over its
     /// slots and pixels, then a per-field affine map.
@@ -164,25 +197,36 @@ impl E4Layer {
             .forward(self.field_norm(self.reduce.forward(x)));
         let reduced = hidden.dims()[1] / n;
         let per_slot = hidden.reshape([b, reduced, n, hw]).permute([0, 2, 3, 1]); // [b, n, hw, C/r]
-        let logits = self.generator.forward(per_slot); // [b, n, hw, G·K²]
-        let kernels = logits.reshape([b, n, hw, groups, k, k]);
 
-        // 4: move every slot's kernels by that slot's spatial map.
-        let moved: Vec<Tensor<6>> = (0..n)
-            .map(|s| spatial(kernels.clone().narrow(1, s, 1), Element(s)))
-            .collect();
-        let kernels = Tensor::cat(moved, 1) // [b, n, hw, G, K, K]
+        // 4: moving slot s's generated kernels by g_s permutes the generator's outputs, so move
+        // the (small) generator weights instead of the (large) per-pixel kernels.
+        let weight = self.generator.weight.val().reshape([reduced, groups, k, k]);
+        let bias = self
+            .generator
+            .bias
+            .as_ref()
+            .map(|b| b.val().reshape([1, groups, k, k]));
+        let (weights, biases): (Vec<Tensor<2>>, Vec<Tensor<2>>) = (0..n)
+            .map(|s| {
+                let g = Element(s);
+                let w_s = spatial(weight.clone(), g).reshape([reduced, groups * k2]);
+                let b_s = bias
+                    .clone()
+                    .map(|b| spatial(b, g).reshape([1, groups * k2]))
+                    .unwrap_or_else(|| Tensor::zeros([1, groups * k2], &w_s.device()));
+                (w_s, b_s)
+            })
+            .unzip();
+        let weights = Tensor::stack::<3>(weights, 0).unsqueeze_dim::<4>(0); // [1, n, C/r, G·K²]
+        let biases = Tensor::stack::<3>(biases, 0).unsqueeze_dim::<4>(0); // [1, n, 1, G·K²]
+        let logits = per_slot.matmul(weights) + biases; // [b, n, hw, G·K²]
+        let kernels = logits
             .reshape([b, n, hw, groups, k2])
             .permute([0, 3, 1, 4, 2]) // [b, G, n, K², hw]
             .unsqueeze_dim::<6>(2); // [b, G, 1, n, K², hw]
 
         // 5: unfold the values and take each pixel's weighted sum.
-        let patches = unfold4d(
-            values,
-            [k, k],
-            UnfoldOptions::new([1, 1], [k / 2, k / 2], [1, 1]),
-        );
-        let patches = patches.reshape([b, groups, per_group, n, k2, hw]);
+        let patches = unfold(values, k).reshape([b, groups, per_group, n, k2, hw]);
         let out = (patches * kernels).sum_dim(4); // [b, G, per_group, n, 1, hw]
         out.reshape([b, out_ch, h, w])
     }
@@ -215,6 +259,19 @@ mod tests {
             assert!(e < 1e-5, "{group:?}: {e}");
             assert_eq!(layer.num_params(), config.num_params(), "{group:?}");
         }
+    }
+
+    #[test]
+    fn unfold_matches_burns_unfold() {
+        use burn::tensor::module::unfold4d;
+        use burn::tensor::ops::UnfoldOptions;
+        let device = Device::flex();
+        let x = crate::gcnn::testing::normal([2, 3, 5, 4], 2, &device);
+        let ours = unfold(x.clone(), 3);
+        let theirs =
+            unfold4d(x, [3, 3], UnfoldOptions::new([1, 1], [1, 1], [1, 1])).reshape([2, 3, 9, 20]);
+        let diff = (ours - theirs).abs().max().into_scalar::<f32>();
+        assert!(diff < 1e-6, "{diff}");
     }
 
     #[test]
