@@ -28,7 +28,7 @@ async function visit(query = '') {
 }
 
 test('the page loads, names its backend, and training lifts accuracy above chance without freezing', async () => {
-  const p = await visit('?backend=cpu');
+  const p = await visit('?backend=cpu&steps=5000');
   const { page } = p;
   const badge = await backendReady(page);
   assert.match(badge, /CPU \((Flex|NdArray)\)/);

@@ -129,7 +129,7 @@ impl Run {
     pub fn classification(&self) -> Option<(&ImageSet, &[u8])> {
         match self {
             Run::Baseline(r) => Some((r.test_set(), r.test_predictions())),
-            Run::Groups(_) => None,
+            Run::Groups(r) => Some((r.test_set(), r.test_predictions())),
         }
     }
 

@@ -6,6 +6,7 @@ use orbit_labs::LabSettings;
 use orbit_labs::groups::{ActionPanel, Family};
 
 use super::{loss_points, percent, report_points};
+use crate::components::confusion::ConfusionMatrix;
 use crate::components::controls::KnobField;
 use crate::components::heatmap::{MapGrid, scale_of};
 use crate::components::plot::{LinePlot, Series, YScale};
@@ -249,5 +250,9 @@ pub fn GroupsView(
                 series=rotated y_scale=YScale::Fixed(0.0, 100.0) x_max=x_max testid="rotated-plot" />
         </div>
         <ActionPanelView session=session />
+        <div class="plots">
+            <ConfusionMatrix session=session />
+        </div>
+        <p class="hint">"The confusion matrix is that of the panel's model on upright test digits."</p>
     }
 }

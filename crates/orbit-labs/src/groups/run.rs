@@ -26,6 +26,7 @@ pub(super) struct Member {
     pub(super) config: GroupCnnConfig,
     pub(super) trainer: ClassifierTrainer<GroupCnn>,
     losses: Vec<f64>,
+    predictions: Vec<u8>,
 }
 
 /// A group-action lab run in progress.
@@ -68,6 +69,7 @@ impl GroupsRun {
                         device,
                     ),
                     losses: Vec::new(),
+                    predictions: Vec::new(),
                 }
             })
             .collect();
@@ -103,6 +105,17 @@ impl GroupsRun {
     /// Trainable parameters of all compared models together.
     pub fn num_params(&self) -> usize {
         self.members.iter().map(|m| m.config.num_params()).sum()
+    }
+
+    /// The upright test predictions, at the last report, of the panel's model (or the first
+    /// compared one when the panel shows a model not trained here).
+    pub fn test_predictions(&self) -> &[u8] {
+        self.members
+            .iter()
+            .find(|m| m.family == self.settings.model)
+            .or(self.members.first())
+            .map(|m| m.predictions.as_slice())
+            .unwrap_or(&[])
     }
 
     /// The held-out test digits.
@@ -150,6 +163,7 @@ impl GroupsRun {
             let upright = evaluate_yielding(&model, &self.test, &self.device, y).await?;
             let rotated = evaluate_yielding(&model, &self.rotated, &self.device, y).await?;
             let dihedral = evaluate_yielding(&model, &self.dihedral, &self.device, y).await?;
+            member.predictions = upright.predictions.clone();
             m = m
                 .with(&format!("{key}_test_accuracy"), upright.accuracy)
                 .with(&format!("{key}_test_loss"), upright.loss)
