@@ -1,7 +1,7 @@
 import { serve, launch, open, backendReady } from './e2e/harness.mjs';
 const s = await serve(); const b = await launch();
 const ctx = await b.newContext();
-const p = await open(ctx, `${s.origin}/?backend=cpu&steps=20000`);
+const p = await open(ctx, `${s.origin}/${process.argv[2] ?? '?backend=cpu&steps=20000'}`);
 await backendReady(p.page);
 const cdp = await ctx.newCDPSession(p.page);
 await cdp.send('Profiler.enable');

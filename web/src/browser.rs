@@ -21,6 +21,28 @@ pub async fn sleep_ms(ms: i32) {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Lets the browser run its pending tasks (input, rendering) and resumes right after, via a
+/// `MessageChannel` message: unlike `setTimeout(0)`, it is not clamped to 4 ms when nested.
+pub async fn yield_now() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        match web_sys::MessageChannel::new() {
+            Ok(channel) => {
+                channel.port1().set_onmessage(Some(resolve.unchecked_ref()));
+                let _ = channel.port2().post_message(&JsValue::UNDEFINED);
+                // Keep port1 alive until the message arrives: it owns the handler.
+                let keep = channel.port1();
+                let _ = js_sys::Reflect::set(&resolve, &JsValue::from_str("port"), &keep);
+            }
+            Err(_) => {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+                }
+            }
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// The page's query string (with its `?`), or empty.
 pub fn location_search() -> String {
     web_sys::window()

@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use orbit_labs::{BackendPreference, Run};
 
 use crate::backend::{self, BackendStatus};
-use crate::browser::{now_ms, sleep_ms};
+use crate::browser::{now_ms, sleep_ms, yield_now};
 use crate::session::{Classification, GALLERY, RunStatus, Session};
 
 /// Publishes the run's test predictions (and, on the first call, its gallery images).
@@ -94,7 +94,7 @@ async fn run(s: Session, generation: u64) {
     s.status
         .set(RunStatus::Preparing("building the model".into()));
     let mut run = Run::new(&experiment, &device);
-    run.set_yielder(Rc::new(|| Box::pin(sleep_ms(0))));
+    run.set_yielder(Rc::new(|| Box::pin(yield_now())));
     s.params.set(run.num_params());
     s.models.set(run.models());
     match run.report().await {
@@ -203,7 +203,7 @@ async fn run(s: Session, generation: u64) {
             s.status.set(RunStatus::Stopped(message));
             return;
         }
-        sleep_ms(0).await;
+        yield_now().await;
     }
 }
 
