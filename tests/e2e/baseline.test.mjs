@@ -1,27 +1,16 @@
 // End-to-end tests of the foundation: the built site in Debian's Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open, backendReady, percentOf, screenshot } from './harness.mjs';
+import { siteAndBrowser, open, backendReady, percentOf, screenshot } from './harness.mjs';
 
-let server;
-let browser;
+const site = siteAndBrowser();
 const allRequests = [];
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** Opens a page in a fresh context (clipboard allowed) and remembers its requests. */
 async function visit(query = '') {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-  const p = await open(context, `${server.origin}/${query}`);
+  const context = await site.browser.newContext({ viewport: { width: 1360, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.server.origin });
+  const p = await open(context, `${site.server.origin}/${query}`);
   allRequests.push(...p.requests);
   p.close = () => context.close();
   return p;
@@ -150,6 +139,6 @@ test('the in-page benchmark reports ms per step for every backend', async () => 
 
 test('the page makes no request outside its own origin', () => {
   assert.ok(allRequests.length > 0);
-  const foreign = allRequests.filter((u) => !u.startsWith(server.origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  const foreign = allRequests.filter((u) => !u.startsWith(site.server.origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
   assert.deepEqual(foreign, []);
 });

@@ -1,26 +1,15 @@
 // End-to-end tests of the group-action lab in Debian's Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open, backendReady, screenshot } from './harness.mjs';
+import { siteAndBrowser, open, backendReady, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = siteAndBrowser();
 
 const number = async (page, testid) => parseFloat(await page.getByTestId(testid).innerText());
 
 test('the group-action lab trains Z2, P4 and P4M side by side and P4 wins on rotated digits', async () => {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
-  const p = await open(context, `${server.origin}/?lab=groups&backend=cpu&steps=150&eval=25`);
+  const context = await site.browser.newContext({ viewport: { width: 1360, height: 1000 } });
+  const p = await open(context, `${site.server.origin}/?lab=groups&backend=cpu&steps=150&eval=25`);
   const { page } = p;
   await backendReady(page);
   await page.getByTestId('action-panel').getByTestId('panel-layer-error').waitFor({ timeout: 60_000 });

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = normalize(join(here, '..', '..'));
@@ -119,4 +120,21 @@ export async function screenshot(page, name) {
   const path = join(output, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Serves the built site and launches Chromium around a test file's tests (node:test hooks);
+ * the returned object gets `server` and `browser` once they are up.
+ */
+export function siteAndBrowser() {
+  const site = {};
+  before(async () => {
+    site.server = await serve();
+    site.browser = await launch();
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }

@@ -13,6 +13,7 @@ use crate::components::share::ShareLink;
 use crate::components::transport::Transport;
 use crate::session::Session;
 use crate::views::baseline::BaselineView;
+use crate::views::dimension::DimensionView;
 use crate::views::groups::GroupsView;
 
 /// The root component.
@@ -24,6 +25,7 @@ pub fn App() -> impl IntoView {
     let lab_view = move || match lab.get() {
         LabId::Baseline => view! { <BaselineView session=session /> }.into_any(),
         LabId::Groups => view! { <GroupsView session=session /> }.into_any(),
+        LabId::Dimension => view! { <DimensionView session=session /> }.into_any(),
     };
     let intro = move || match lab.get() {
         LabId::Baseline => {
@@ -31,6 +33,9 @@ pub fn App() -> impl IntoView {
         }
         LabId::Groups => {
             "A G-CNN keeps one copy of every feature per orientation (a regular field): rotating the input rotates each map and permutes the copies, so its invariant head answers the same for every rotation. Train on upright digits, test on rotated ones."
+        }
+        LabId::Dimension => {
+            "Data in a high-dimensional space often lies near a low-dimensional manifold. TwoNN and MLE read its dimension d from nearest-neighbour distances; the representation gap R_n (how far new points are from the n training points) shrinks like n^(−2/d), and a symmetry shrinks it further. Press Play to stream points in."
         }
     };
     view! {
@@ -55,7 +60,7 @@ pub fn App() -> impl IntoView {
             <section class="panel results">
                 <Transport session=session />
                 {lab_view}
-                <Benchmark session=session />
+                {move || (lab.get() != LabId::Dimension).then(|| view! { <Benchmark session=session /> })}
             </section>
         </main>
         <footer>

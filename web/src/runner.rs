@@ -93,7 +93,10 @@ async fn run(s: Session, generation: u64) {
     }
     s.status
         .set(RunStatus::Preparing("building the model".into()));
-    let mut run = Run::new(&experiment, &device);
+    let mut run = s
+        .custom_points
+        .with_untracked(|points| Run::with_points(&experiment, &device, points.as_ref()));
+    s.dimension.set(run.dimension_view().cloned());
     run.set_yielder(Rc::new(|| Box::pin(yield_now())));
     s.params.set(run.num_params());
     s.models.set(run.models());
@@ -228,6 +231,8 @@ impl Pending {
                     }
                 }
             });
+        }
+        if s.steps.get_untracked() != self.steps {
             s.steps.set(self.steps);
         }
         if !self.reports.is_empty() {
@@ -235,6 +240,9 @@ impl Pending {
             s.advice.set(reports.last().and_then(|r| run.advice(r)));
             s.reports.update(|r| r.extend(reports));
             publish_classification(s, run);
+        }
+        if let Some(view) = run.dimension_view() {
+            s.dimension.set(Some(view.clone()));
         }
     }
 }

@@ -2,8 +2,10 @@
 //! controls call. The URL mirrors the experiment (replaced, never pushed).
 
 use leptos::prelude::*;
+use orbit_labs::dimension::DimensionView;
 use orbit_labs::groups::{ActionPanel, Family};
 use orbit_labs::{Experiment, Metrics, link};
+use orbit_math::dimension::Points;
 use serde_json::Value;
 
 use crate::backend::BackendStatus;
@@ -80,6 +82,10 @@ pub struct Session {
     pub panel_version: RwSignal<u64>,
     /// The compared models: family, trainable parameters, multiply–adds per image.
     pub models: RwSignal<Vec<(Family, usize, usize)>>,
+    /// What the dimension lab's view draws (dimension-lab runs only).
+    pub dimension: RwSignal<Option<DimensionView>>,
+    /// Points the user loaded from CSV (used when the dimension lab's cloud is `custom`).
+    pub custom_points: RwSignal<Option<Points>>,
 }
 
 impl Session {
@@ -105,6 +111,8 @@ impl Session {
             panel: RwSignal::new(None),
             panel_version: RwSignal::new(0),
             models: RwSignal::new(Vec::new()),
+            dimension: RwSignal::new(None),
+            custom_points: RwSignal::new(None),
         };
         session.sync_url();
         session.reset();
@@ -134,6 +142,7 @@ impl Session {
         self.classification.set(None);
         self.panel.set(None);
         self.models.set(Vec::new());
+        self.dimension.set(None);
         self.speed.set(0.0);
         self.pending_steps.set(0);
         runner::spawn(*self, self.generation.get_untracked());

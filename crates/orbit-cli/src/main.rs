@@ -4,19 +4,24 @@
 //! orbit labs                                   each lab's id, title and default link
 //! orbit run '<link or query>' [--steps N] [--backend flex|ndarray|cpu]
 //! orbit run --lab <id> [--steps N] [--backend …]
+//! orbit run --lab dimension --points FILE.csv
 //! ```
+//! `--points` measures the intrinsic dimension of exactly the points of a CSV file (one point
+//! per row). For labs without a step budget, `--steps` stops the run after that many steps.
 //! `run` prints one JSON object per report (`{"step":25,"loss":…,"test_accuracy":…}`), then a
 //! final `{"done":…}` line; notices about a repaired link go to stderr.
 
 use std::process::ExitCode;
 
 use orbit_labs::{BackendKind, Experiment, LabId, Run, link};
+use orbit_math::dimension::{CSV_LIMITS, Points, parse_points};
 use serde_json::{Value, json};
 
 const USAGE: &str = "usage:
   orbit labs
   orbit run '<link or query>' [--steps N] [--backend flex|ndarray|cpu]
-  orbit run --lab <baseline> [--steps N] [--backend flex|ndarray|cpu]";
+  orbit run --lab <id> [--steps N] [--backend flex|ndarray|cpu]
+  orbit run --lab dimension --points FILE.csv";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -53,6 +58,13 @@ struct RunArgs {
     experiment: Experiment,
     steps: Option<usize>,
     backend: Option<BackendKind>,
+    points: Option<Points>,
+}
+
+/// Reads the user's points, naming the line of a malformed row.
+fn read_points(path: &str) -> Result<Points, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    parse_points(&text, CSV_LIMITS).map_err(|e| format!("{path}: {e}"))
 }
 
 fn parse_run(args: &[String]) -> Result<RunArgs, String> {
@@ -60,6 +72,7 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
     let mut lab = None;
     let mut steps = None;
     let mut backend = None;
+    let mut points = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
@@ -87,6 +100,7 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
                     }
                 });
             }
+            "--points" => points = Some(read_points(&value("--points")?)?),
             other if other.starts_with("--") => {
                 return Err(format!("unknown option {other}\n{USAGE}"));
             }
@@ -103,12 +117,21 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
             decoded.experiment
         }
         (None, Some(id)) => Experiment::for_lab(id),
+        (None, None) if points.is_some() => Experiment::for_lab(LabId::Dimension),
         (None, None) => return Err(format!("run needs a link or --lab\n{USAGE}")),
+    };
+    let experiment = if points.is_some() {
+        experiment
+            .with_value("cloud", Value::from("custom"))
+            .map_err(|_| "--points works with the dimension lab (--lab dimension)".to_string())?
+    } else {
+        experiment
     };
     Ok(RunArgs {
         experiment,
         steps,
         backend,
+        points,
     })
 }
 
@@ -117,15 +140,21 @@ fn run(args: &[String]) -> Result<(), String> {
         mut experiment,
         steps,
         backend,
+        points,
     } = parse_run(args)?;
-    if let Some(n) = steps {
+    let has_budget = experiment.knobs().any(|k| k.key == "steps");
+    if let (Some(n), true) = (steps, has_budget) {
         experiment = experiment
             .with_value("steps", Value::from(n))
             .map_err(|e| format!("--steps: {e}"))?;
     }
+    let cap = steps.filter(|_| !has_budget).unwrap_or(usize::MAX);
     let kind = backend.unwrap_or_else(|| experiment.backend.cpu_kind());
     let device = kind.cpu_device().ok_or("WebGPU runs only in the page")?;
-    let mut run = Run::new(&experiment, &device);
+    let mut run = Run::with_points(&experiment, &device, points.as_ref());
+    if let Some(problem) = run.dimension_view().and_then(|v| v.problem.clone()) {
+        return Err(problem);
+    }
     let start = std::time::Instant::now();
     println!(
         "{}",
@@ -138,7 +167,11 @@ fn run(args: &[String]) -> Result<(), String> {
         if let Some(report) = &outcome.report {
             println!("{}", report.to_json_line());
         }
-        if outcome.finished {
+        if outcome.finished || outcome.step >= cap {
+            if !outcome.finished && outcome.report.is_none() {
+                let report = pollster::block_on(run.report()).map_err(|e| e.to_string())?;
+                println!("{}", report.to_json_line());
+            }
             break;
         }
     }

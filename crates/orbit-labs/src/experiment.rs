@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::backend::BackendPreference;
 use crate::baseline::{self, BaselineSettings};
+use crate::dimension::{self, DimensionSettings};
 use crate::groups::{self, GroupsSettings};
 use crate::knob::{Choice, Kind, Knob};
 
@@ -19,17 +20,20 @@ pub enum LabId {
     Baseline,
     /// p4/p4m G-CNNs against the Z2-CNN, with the group action on screen.
     Groups,
+    /// Intrinsic-dimension estimators and the representation-gap scaling law.
+    Dimension,
 }
 
 impl LabId {
     /// Every lab, in menu order.
-    pub const ALL: [LabId; 2] = [LabId::Baseline, LabId::Groups];
+    pub const ALL: [LabId; 3] = [LabId::Baseline, LabId::Groups, LabId::Dimension];
 
     /// The id used in links and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             LabId::Baseline => "baseline",
             LabId::Groups => "groups",
+            LabId::Dimension => "dimension",
         }
     }
 
@@ -38,6 +42,7 @@ impl LabId {
         match self {
             LabId::Baseline => "Baseline: an MLP on handwritten digits",
             LabId::Groups => "Group actions: rotation-equivariant CNNs (p4, p4m)",
+            LabId::Dimension => "Intrinsic dimension: TwoNN, MLE and the representation gap",
         }
     }
 
@@ -55,6 +60,8 @@ pub enum LabSettings {
     Baseline(BaselineSettings),
     /// See [`crate::groups`].
     Groups(GroupsSettings),
+    /// See [`crate::dimension`].
+    Dimension(DimensionSettings),
 }
 
 impl LabSettings {
@@ -63,6 +70,7 @@ impl LabSettings {
         match id {
             LabId::Baseline => LabSettings::Baseline(BaselineSettings::default()),
             LabId::Groups => LabSettings::Groups(GroupsSettings::default()),
+            LabId::Dimension => LabSettings::Dimension(DimensionSettings::default()),
         }
     }
 
@@ -71,6 +79,7 @@ impl LabSettings {
         match self {
             LabSettings::Baseline(_) => LabId::Baseline,
             LabSettings::Groups(_) => LabId::Groups,
+            LabSettings::Dimension(_) => LabId::Dimension,
         }
     }
 
@@ -79,6 +88,7 @@ impl LabSettings {
         match self {
             LabSettings::Baseline(_) => baseline::KNOBS,
             LabSettings::Groups(_) => groups::KNOBS,
+            LabSettings::Dimension(_) => dimension::KNOBS,
         }
     }
 }
@@ -110,6 +120,10 @@ const LAB_CHOICES: &[Choice] = &[
     Choice {
         value: "groups",
         label: "Group actions (p4, p4m)",
+    },
+    Choice {
+        value: "dimension",
+        label: "Intrinsic dimension",
     },
 ];
 
@@ -171,6 +185,7 @@ impl Experiment {
     pub fn restarts_run(&self, key: &str) -> bool {
         match self.lab {
             LabSettings::Groups(_) => !groups::VIEW_KNOBS.contains(&key),
+            LabSettings::Dimension(_) => !dimension::VIEW_KNOBS.contains(&key),
             LabSettings::Baseline(_) => true,
         }
     }

@@ -7,7 +7,7 @@
 //! - [`backend`] chooses the device: WebGPU or a CPU backend, by timing a warm-up step.
 //! - [`Run`] advances an experiment one asynchronous step at a time and reports [`Metrics`].
 //! - One module per lab: [`baseline`] (the digits MLP), [`groups`] (p4/p4m G-CNNs against
-//!   the Z2-CNN).
+//!   the Z2-CNN), [`dimension`] (intrinsic-dimension estimators and the representation gap).
 //!
 //! ```
 //! use burn::tensor::Device;
@@ -23,6 +23,7 @@
 pub mod backend;
 pub mod baseline;
 pub mod data;
+pub mod dimension;
 pub mod experiment;
 pub mod groups;
 pub mod knob;

@@ -6,6 +6,7 @@ use burn::tensor::{Device, ExecutionError};
 use orbit_models::{ImageSet, Yielder};
 
 use crate::baseline::BaselineRun;
+use crate::dimension::DimensionRun;
 use crate::experiment::{Experiment, LabSettings};
 use crate::groups::GroupsRun;
 use crate::metrics::Metrics;
@@ -76,12 +77,27 @@ pub enum Run {
     Baseline(Box<BaselineRun>),
     /// A group-action-lab run.
     Groups(Box<GroupsRun>),
+    /// A dimension-lab run (CPU arithmetic only; the device is unused).
+    Dimension(Box<DimensionRun>),
 }
 
 impl Run {
     /// Builds the run (data, model, optimiser) the experiment describes, on `device`.
     pub fn new(experiment: &Experiment, device: &Device) -> Self {
+        Self::with_points(experiment, device, None)
+    }
+
+    /// Like [`Run::new`], with the user's own points for labs that read them (the dimension
+    /// lab's `cloud=custom`).
+    pub fn with_points(
+        experiment: &Experiment,
+        device: &Device,
+        points: Option<&orbit_math::dimension::Points>,
+    ) -> Self {
         match &experiment.lab {
+            LabSettings::Dimension(s) => {
+                Run::Dimension(Box::new(DimensionRun::new(s, experiment.seed, points)))
+            }
             LabSettings::Baseline(s) => {
                 Run::Baseline(Box::new(BaselineRun::new(s, experiment.seed, device)))
             }
@@ -95,7 +111,7 @@ impl Run {
     /// [`Yielder`]); labs whose steps are short ignore it.
     pub fn set_yielder(&mut self, yielder: Yielder) {
         match self {
-            Run::Baseline(_) => {}
+            Run::Baseline(_) | Run::Dimension(_) => {}
             Run::Groups(r) => r.set_yielder(yielder),
         }
     }
@@ -105,6 +121,7 @@ impl Run {
         match self {
             Run::Baseline(r) => r.step().await,
             Run::Groups(r) => r.step().await,
+            Run::Dimension(r) => r.step(),
         }
     }
 
@@ -113,6 +130,7 @@ impl Run {
         match self {
             Run::Baseline(r) => r.report().await,
             Run::Groups(r) => r.report().await,
+            Run::Dimension(r) => Ok(r.report_now()),
         }
     }
 
@@ -120,7 +138,7 @@ impl Run {
     pub fn advice(&self, report: &Metrics) -> Option<String> {
         match self {
             Run::Baseline(_) => crate::baseline::advice(report),
-            Run::Groups(_) => None,
+            Run::Groups(_) | Run::Dimension(_) => None,
         }
     }
 
@@ -130,6 +148,7 @@ impl Run {
         match self {
             Run::Baseline(r) => Some((r.test_set(), r.test_predictions())),
             Run::Groups(r) => Some((r.test_set(), r.test_predictions())),
+            Run::Dimension(_) => None,
         }
     }
 
@@ -148,7 +167,7 @@ impl Run {
     pub fn models(&self) -> Vec<(crate::groups::Family, usize, usize)> {
         match self {
             Run::Groups(r) => r.models(),
-            Run::Baseline(_) => Vec::new(),
+            Run::Baseline(_) | Run::Dimension(_) => Vec::new(),
         }
     }
 
@@ -157,6 +176,7 @@ impl Run {
         match self {
             Run::Baseline(r) => r.num_params(),
             Run::Groups(r) => r.num_params(),
+            Run::Dimension(_) => 0,
         }
     }
 
@@ -165,6 +185,15 @@ impl Run {
         match self {
             Run::Baseline(r) => r.steps(),
             Run::Groups(r) => r.steps(),
+            Run::Dimension(r) => r.steps(),
+        }
+    }
+
+    /// The view of a dimension-lab run.
+    pub fn dimension_view(&self) -> Option<&crate::dimension::DimensionView> {
+        match self {
+            Run::Dimension(r) => Some(r.view()),
+            _ => None,
         }
     }
 }

@@ -7,6 +7,8 @@
 //! - [`group`]: C4 and D4, their elements (slots) and their action on images and p4/p4m maps.
 //! - [`split`]: seeded train/test splits of row indices.
 //! - [`stats`]: confusion matrices and per-class accuracy.
+//! - [`dimension`]: intrinsic-dimension estimators, manifolds with a known dimension, the
+//!   representation-gap scaling law and closed-form diffusion denoisers.
 //! - [`plot`]: axis ranges, tick values and curve downsampling for the page's charts.
 //!
 //! ```
@@ -17,6 +19,7 @@
 //! ```
 
 pub mod digits;
+pub mod dimension;
 pub mod group;
 pub mod plot;
 pub mod rng;

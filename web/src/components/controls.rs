@@ -73,7 +73,7 @@ pub fn KnobField(
             log: false,
         } => view! {
             <div class="slider-row">
-                <input type="range" min=min max=max step="1" aria-label=knob.label
+                <input type="range" min=min max=max step=if max - min <= 10.0 { (max - min) / 100.0 } else { 1.0 } aria-label=knob.label
                     prop:value=current on:change=on_change />
                 <input id=id.clone() data-testid=id.clone() type="number" min=min max=max step="any"
                     prop:value=current on:change=on_change />

@@ -2,8 +2,11 @@
 
 pub mod badge;
 pub mod bench;
+pub mod cloud;
 pub mod confusion;
 pub mod controls;
+pub mod csv;
+pub mod dimension_bench;
 pub mod gallery;
 pub mod heatmap;
 pub mod notices;

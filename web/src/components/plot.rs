@@ -64,27 +64,33 @@ struct Geometry {
 }
 
 impl Geometry {
-    fn new(series: &[Series], y_scale: YScale, x_max: f64) -> Self {
+    fn new(series: &[Series], y_scale: YScale, x_max: f64, x_log: bool) -> Self {
         let points: Vec<Vec<(f64, f64)>> = series
             .iter()
             .map(|s| {
                 downsample(&s.points, MAX_POINTS)
                     .into_iter()
                     .filter(|p| y_scale != YScale::Log || p.1 > 0.0)
+                    .filter(|p| !x_log || p.0 > 0.0)
                     .collect()
             })
             .collect();
         let all = || points.iter().flatten();
         let x_end = all().map(|p| p.0).fold(x_max, f64::max);
-        let x = Axis::linear(
-            0.0,
-            if x_end.is_finite() && x_end > 0.0 {
-                x_end
-            } else {
-                10.0
-            },
-            6,
-        );
+        let x_lo = all().map(|p| p.0).fold(f64::NAN, f64::min);
+        let x = if x_log {
+            Axis::log10(x_lo, x_end)
+        } else {
+            Axis::linear(
+                0.0,
+                if x_end.is_finite() && x_end > 0.0 {
+                    x_end
+                } else {
+                    10.0
+                },
+                6,
+            )
+        };
         let y_lo = all().map(|p| p.1).fold(f64::NAN, f64::min);
         let y_hi = all().map(|p| p.1).fold(f64::NAN, f64::max);
         let y = match y_scale {
@@ -143,10 +149,13 @@ pub fn LinePlot(
     /// `data-testid` of the chart.
     #[prop(into)]
     testid: String,
+    /// Base-10 logarithmic x axis (positive x only).
+    #[prop(optional)]
+    x_log: bool,
 ) -> impl IntoView {
     // Everything numeric is computed in one memo; the DOM is built once and only attributes
     // (paths) and the pieces whose values changed (ticks, markers) are updated afterwards.
-    let geometry = Memo::new(move |_| Geometry::new(&series.get(), y_scale, x_max.get()));
+    let geometry = Memo::new(move |_| Geometry::new(&series.get(), y_scale, x_max.get(), x_log));
     let axes = Memo::new(move |_| geometry.with(|g| (g.x.clone(), g.y.clone())));
     let ticks = move || {
         let (x, y) = axes.get();

@@ -11,6 +11,7 @@ pub fn Transport(
     session: Session,
 ) -> impl IntoView {
     let steps = move || session.steps.get();
+    // Labs without a step budget (the dimension lab) run until their work is done.
     let budget = move || {
         session
             .experiment
@@ -18,15 +19,16 @@ pub fn Transport(
             .to_map()
             .get("steps")
             .and_then(|v| v.as_u64())
-            .unwrap_or(0)
     };
     let status = move || match session.status.get() {
         RunStatus::Preparing(what) => format!("Preparing: {what}…"),
         RunStatus::Paused => "Paused".into(),
-        RunStatus::Running => "Training".into(),
-        RunStatus::Finished => {
+        RunStatus::Running if budget().is_some() => "Training".into(),
+        RunStatus::Running => "Computing".into(),
+        RunStatus::Finished if budget().is_some() => {
             "Finished: step budget reached (raise it under Step budget, or reset)".into()
         }
+        RunStatus::Finished => "Finished: every estimate is computed".into(),
         RunStatus::Stopped(why) => format!("Stopped: {why}"),
     };
     let stopped = move || matches!(session.status.get(), RunStatus::Stopped(_));
@@ -40,7 +42,7 @@ pub fn Transport(
             </button>
             <button data-testid="step" disabled=busy on:click=move |_| session.step_once() title="One training step (s)">"Step"</button>
             <button data-testid="reset" on:click=move |_| session.reset() title="Restart from step 0 (r)">"↺ Reset"</button>
-            <span class="counter">"step " <b data-testid="step-count">{steps}</b> " / " {budget}</span>
+            <span class="counter">"step " <b data-testid="step-count">{steps}</b> {move || budget().map(|b| format!(" / {b}"))}</span>
             <span class="counter" title="training steps per second, measured over the last second">
                 <b data-testid="speed">{move || format!("{:.0}", session.speed.get())}</b> " steps/s"
             </span>
