@@ -28,6 +28,9 @@ test('the group-action lab trains Z2, P4 and P4M side by side and P4 wins on rot
   assert.ok((await number(page, 'z2-rotation-error')) > 1e-3);
   const after = await number(page, 'panel-layer-error');
   assert.ok(after < 1e-5, `P4 stays equivariant after training: ${after}`);
+  // The features' intrinsic dimension, layer by layer, is plotted (one point per layer).
+  const profile = page.getByTestId('layer-profile-plot');
+  assert.ok((await profile.locator('circle').count()) >= 3 * 4, 'a TwoNN point per model and layer');
   await screenshot(page, 'groups-trained');
 
   // Panel knobs change the view, not the run.

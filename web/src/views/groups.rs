@@ -69,6 +69,93 @@ fn per_model(
     })
 }
 
+/// Colours of layers 0 (pixels) to 3 in the over-training chart.
+const LAYER_COLOURS: [&str; 6] = [
+    "#111827", "#4f46e5", "#0d9488", "#ea580c", "#db2777", "#65a30d",
+];
+
+/// The intrinsic dimension of each layer's features: a profile across layers per model at the
+/// latest report, and the panel model's layers over training.
+#[component]
+fn LayerDimensions(
+    /// The page's state.
+    session: Session,
+) -> impl IntoView {
+    let layers = move || {
+        session.experiment.with(|e| match &e.lab {
+            LabSettings::Groups(g) => g.layers,
+            _ => 0,
+        })
+    };
+    let profile = Signal::derive(move || {
+        families(session)
+            .into_iter()
+            .map(|f| {
+                let mut points: Vec<(f64, f64)> = latest(session, "input_twonn")
+                    .map(|v| (0.0, v))
+                    .into_iter()
+                    .collect();
+                points.extend((1..=layers()).filter_map(|l| {
+                    latest(session, &format!("{}_layer{l}_twonn", f.key())).map(|v| (l as f64, v))
+                }));
+                Series {
+                    name: f.label().into(),
+                    color: family_colour(f),
+                    points,
+                    markers: true,
+                }
+            })
+            .collect()
+    });
+    let panel_model = move || {
+        session.experiment.with(|e| match &e.lab {
+            LabSettings::Groups(g) => g.model,
+            _ => Family::P4,
+        })
+    };
+    let x_layers = Signal::derive(move || layers() as f64);
+    let x_steps = Signal::derive(move || session.steps.get() as f64);
+    // A chart's series are fixed when it is built: rebuild it when the depth or model changes.
+    let over_training = move || {
+        let (n, model) = (layers(), panel_model());
+        let series = Signal::derive(move || {
+            let key = model.key();
+            let mut series = vec![Series {
+                name: "pixels (R⁶⁴)".into(),
+                color: LAYER_COLOURS[0],
+                points: report_points(session, "input_twonn"),
+                markers: false,
+            }];
+            series.extend((1..=n).map(|l| Series {
+                name: format!("layer {l}"),
+                color: LAYER_COLOURS[l.min(LAYER_COLOURS.len() - 1)],
+                points: report_points(session, &format!("{key}_layer{l}_twonn")),
+                markers: true,
+            }));
+            series
+        });
+        let title = format!(
+            "TwoNN dimension of each layer of the {} over training",
+            model.label()
+        );
+        view! {
+            <LinePlot title=title x_label="training step" y_label="estimated intrinsic dimension"
+                series=series y_scale=YScale::Linear x_max=x_steps testid="layer-training-plot" />
+        }
+    };
+    view! {
+        <section class="layer-dims" data-testid="layer-dimensions">
+            <h3>"Intrinsic dimension of the features, layer by layer"</h3>
+            <div class="plots">
+                <LinePlot title="TwoNN dimension per layer, latest report (layer 0 = pixels)" x_label="layer"
+                    y_label="estimated intrinsic dimension" series=profile y_scale=YScale::Linear x_max=x_layers testid="layer-profile-plot" />
+                {over_training}
+            </div>
+            <p class="hint">{format!("Each test digit's activation after a layer (every field, slot and position) is one point; TwoNN on {} test digits estimates the dimension of the cloud they form. The ambient dimension is in the thousands, the estimate stays near ten: the network maps the digits onto a thin manifold. With this few points kNN estimators read low above d ≈ 5 (see the dimension lab), so compare layers and models rather than trusting the absolute value.", orbit_labs::groups::features::FEATURE_IMAGES)}</p>
+        </section>
+    }
+}
+
 /// The table of compared models.
 #[component]
 fn ModelTable(
@@ -249,6 +336,7 @@ pub fn GroupsView(
             <LinePlot title="Test accuracy, rotated digits (all four rotations)" x_label="training step" y_label="accuracy (%)"
                 series=rotated y_scale=YScale::Fixed(0.0, 100.0) x_max=x_max testid="rotated-plot" />
         </div>
+        <LayerDimensions session=session />
         <ActionPanelView session=session />
         <div class="plots">
             <ConfusionMatrix session=session />

@@ -5,6 +5,7 @@
 //! centre, 3.5, 3.5), "same"-padded 3×3 correlations and the 2×2 max-pool commute with them
 //! exactly, so equivariance holds to float precision with no padding or resampling.
 
+pub mod features;
 mod panel;
 mod run;
 

@@ -12,7 +12,7 @@ use orbit_models::{
     ClassifierTrainer, GroupCnn, GroupCnnConfig, ImageClassifier, ImageSet, TrainSettings, Yielder,
 };
 
-use super::{Family, GroupsSettings};
+use super::{Family, GroupsSettings, features};
 use crate::data::digits_split;
 use crate::metrics::Metrics;
 use crate::run::{RunError, StepOutcome, check_loss};
@@ -38,6 +38,8 @@ pub struct GroupsRun {
     dihedral: ImageSet,
     pub(super) device: Device,
     yielder: Option<Yielder>,
+    /// `(TwoNN, MLE)` of the raw pixels of the feature sample (computed at the first report).
+    pixel_dimension: Option<(f64, f64)>,
 }
 
 impl GroupsRun {
@@ -81,6 +83,7 @@ impl GroupsRun {
             test: split.test,
             device: device.clone(),
             yielder: None,
+            pixel_dimension: None,
         }
     }
 
@@ -153,6 +156,14 @@ impl GroupsRun {
     /// Accuracies and equivariance errors of every model, without training.
     pub async fn report(&mut self) -> Result<Metrics, RunError> {
         let mut m = Metrics::new(self.steps());
+        if self.pixel_dimension.is_none() {
+            let (sample, _) = features::sample(&self.test, &self.device);
+            let points = features::pixel_points(&sample);
+            self.pixel_dimension = Some(features::estimate(&points, self.yielder.as_ref()).await);
+        }
+        if let Some((twonn, mle)) = self.pixel_dimension {
+            m = m.with("input_twonn", twonn).with("input_mle", mle);
+        }
         let probe = self.test.head(PROBE_IMAGES);
         let rows: Vec<usize> = (0..probe.len()).collect();
         let (probe_x, _) = probe.tensors(&rows, &self.device);
@@ -160,6 +171,15 @@ impl GroupsRun {
             let key = member.family.key();
             let model = member.trainer.model().valid();
             let y = self.yielder.as_ref();
+            let (_, sample_x) = features::sample(&self.test, &self.device);
+            let dims = features::layer_dimensions(&model, sample_x, y).await?;
+            for (l, (twonn, mle)) in dims.into_iter().enumerate() {
+                for (name, v) in [("twonn", twonn), ("mle", mle)] {
+                    if v.is_finite() {
+                        m = m.with(&format!("{key}_layer{}_{name}", l + 1), v);
+                    }
+                }
+            }
             let upright = evaluate_yielding(&model, &self.test, &self.device, y).await?;
             let rotated = evaluate_yielding(&model, &self.rotated, &self.device, y).await?;
             let dihedral = evaluate_yielding(&model, &self.dihedral, &self.device, y).await?;
@@ -224,6 +244,16 @@ mod tests {
         assert!(r.get("p4_rotation_error").unwrap() < 1e-5);
         assert!(r.get("z2_rotation_error").unwrap() > 1e-3);
         assert!(r.get("p4_mirror_error").unwrap() > 1e-3);
+        // Every layer's features have a finite intrinsic dimension, far below their ambient
+        // dimension, and so do the raw digits (R⁶⁴).
+        let pixels = r.get("input_twonn").unwrap();
+        assert!(pixels > 3.0 && pixels < 30.0, "digits: {pixels}");
+        for key in ["z2", "p4"] {
+            for layer in 1..=3 {
+                let d = r.get(&format!("{key}_layer{layer}_twonn")).unwrap();
+                assert!(d > 1.0 && d < 60.0, "{key} layer {layer}: {d}");
+            }
+        }
     }
 
     #[test]
