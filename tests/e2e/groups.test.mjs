@@ -45,3 +45,23 @@ test('the group-action lab trains Z2, P4 and P4M side by side and P4 wins on rot
   assert.deepEqual(p.errors, []);
   await context.close();
 });
+
+test('the in-page benchmark times each compared model alone on every backend (batch 64)', async () => {
+  const context = await site.browser.newContext({ viewport: { width: 1360, height: 1000 } });
+  const p = await open(context, `${site.server.origin}/?lab=groups&backend=cpu&batch=64&compare=z2-p4`);
+  const { page } = p;
+  await backendReady(page);
+  await page.locator('.bench summary').click();
+  await page.getByTestId('bench-run').click();
+  const rows = page.getByTestId('bench-table').locator('tbody tr');
+  await rows.nth(5).waitFor({ timeout: 300_000 });
+  const texts = await rows.allInnerTexts();
+  console.log(`groups in-page benchmark, batch 64 (ms/step):\n  ${texts.join('\n  ')}`);
+  assert.equal(texts.length, 6, 'two models × three backends');
+  for (const model of ['Z2-CNN', 'P4 G-CNN']) {
+    const flex = texts.find((t) => t.includes('Flex') && t.includes(model));
+    assert.match(flex ?? '', /\d+\.\d{3}/, `${model} on Flex`);
+  }
+  assert.deepEqual(p.errors, []);
+  await context.close();
+});

@@ -64,13 +64,14 @@ pub async fn choose(experiment: &Experiment) -> BackendChoice {
 /// Rounds per backend in the in-page benchmark; the median round is reported.
 const BENCH_ROUNDS: usize = 5;
 
-/// Milliseconds per training step of `experiment` on every backend this page has: for each,
+/// Milliseconds per training step of each model of `experiment` (see
+/// [`Experiment::benchmark_parts`]) on every backend this page has: for each,
 /// [`BENCH_ROUNDS`] rounds of at least `round_ms` of consecutive steps (after one untimed step),
 /// yielding to the browser between rounds; the median round is reported.
 pub async fn benchmark(
     experiment: &Experiment,
     round_ms: f64,
-) -> Vec<(BackendKind, Result<f64, String>)> {
+) -> Vec<(String, BackendKind, Result<f64, String>)> {
     let mut devices: Vec<(BackendKind, Result<burn::tensor::Device, String>)> =
         [BackendKind::Flex, BackendKind::Ndarray]
             .into_iter()
@@ -82,29 +83,27 @@ pub async fn benchmark(
         WebGpuProbe::NotTried => {}
     }
     let mut out = Vec::new();
-    for (kind, device) in devices {
-        let result = match device {
-            Err(why) => Err(why),
-            Ok(device) => {
-                let mut rounds = Vec::new();
-                let mut failure = None;
-                for _ in 0..BENCH_ROUNDS {
-                    match backend::benchmark_ms(experiment, &device, round_ms, 3).await {
-                        Ok(ms) => rounds.push(ms),
-                        Err(e) => failure = Some(e),
-                    }
-                    browser::sleep_ms(0).await;
-                }
-                match failure {
-                    Some(e) => Err(e),
-                    None => {
-                        rounds.sort_by(f64::total_cmp);
-                        Ok(rounds[rounds.len() / 2])
-                    }
-                }
-            }
-        };
-        out.push((kind, result));
+    for (model, part) in experiment.benchmark_parts() {
+        for (kind, device) in &devices {
+            let result = median_ms(&part, device.clone(), round_ms).await;
+            out.push((model.clone(), *kind, result));
+        }
     }
     out
+}
+
+/// The median of [`BENCH_ROUNDS`] timed rounds of `experiment` on `device`.
+async fn median_ms(
+    experiment: &Experiment,
+    device: Result<burn::tensor::Device, String>,
+    round_ms: f64,
+) -> Result<f64, String> {
+    let device = device?;
+    let mut rounds = Vec::with_capacity(BENCH_ROUNDS);
+    for _ in 0..BENCH_ROUNDS {
+        rounds.push(backend::benchmark_ms(experiment, &device, round_ms, 3).await?);
+        browser::yield_now().await;
+    }
+    rounds.sort_by(f64::total_cmp);
+    Ok(rounds[rounds.len() / 2])
 }

@@ -190,6 +190,30 @@ impl Experiment {
         }
     }
 
+    /// What the in-page benchmark times, one model at a time: for the group-action lab one
+    /// experiment per compared model (the same settings, that model alone); otherwise the
+    /// experiment itself under its model's name.
+    pub fn benchmark_parts(&self) -> Vec<(String, Experiment)> {
+        match &self.lab {
+            LabSettings::Groups(g) => g
+                .compare
+                .families()
+                .into_iter()
+                .map(|f| {
+                    let mut single = g.clone();
+                    single.compare = groups::Compare::single(f);
+                    let e = Self {
+                        lab: LabSettings::Groups(single),
+                        ..self.clone()
+                    };
+                    (f.label().to_string(), e)
+                })
+                .collect(),
+            LabSettings::Baseline(_) => vec![(baseline::MODEL_NAME.to_string(), self.clone())],
+            LabSettings::Dimension(_) => Vec::new(),
+        }
+    }
+
     /// The same experiment with one knob set to an already-validated value.
     pub fn with_value(&self, key: &str, value: Value) -> Result<Self, String> {
         let knob = self
@@ -236,6 +260,21 @@ mod tests {
         let labs: Vec<&str> = LabId::ALL.iter().map(|l| l.as_str()).collect();
         let choices: Vec<&str> = LAB_CHOICES.iter().map(|c| c.value).collect();
         assert_eq!(labs, choices);
+    }
+
+    #[test]
+    fn the_benchmark_times_each_compared_model_alone() {
+        let e = Experiment::for_lab(LabId::Groups);
+        let parts = e.benchmark_parts();
+        let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Z2-CNN", "P4 G-CNN", "P4M G-CNN"]);
+        for (_, part) in &parts {
+            let LabSettings::Groups(g) = &part.lab else {
+                panic!("a groups experiment")
+            };
+            assert_eq!(g.compare.families().len(), 1);
+        }
+        assert_eq!(Experiment::default().benchmark_parts().len(), 1);
     }
 
     #[test]

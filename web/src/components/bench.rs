@@ -16,7 +16,7 @@ pub fn Benchmark(
     /// The page's state.
     session: Session,
 ) -> impl IntoView {
-    let rows = RwSignal::new(Vec::<(String, String)>::new());
+    let rows = RwSignal::new(Vec::<(String, String, String)>::new());
     let running = RwSignal::new(false);
     let measure = move |_| {
         if running.get_untracked() {
@@ -30,12 +30,12 @@ pub fn Benchmark(
             rows.set(
                 results
                     .into_iter()
-                    .map(|(k, r)| {
+                    .map(|(model, k, r)| {
                         let v = match r {
                             Ok(ms) => format!("{ms:.3}"),
                             Err(e) => format!("unavailable: {e}"),
                         };
-                        (k.label().to_string(), v)
+                        (model, k.label().to_string(), v)
                     })
                     .collect(),
             );
@@ -45,13 +45,13 @@ pub fn Benchmark(
     view! {
         <details class="bench">
             <summary>"Benchmark the backends"</summary>
-            <p class="hint">{format!("Times consecutive training steps of this experiment on each backend: five rounds of at least {ROUND_MS:.0} ms after one untimed step; the median round is shown. Training pauses while it runs.")}</p>
+            <p class="hint">{format!("Times consecutive training steps of each model of this experiment, alone, on each backend: five rounds of at least {ROUND_MS:.0} ms after one untimed step; the median round is shown. Training pauses while it runs.")}</p>
             <button data-testid="bench-run" on:click=measure disabled=move || running.get()>
                 {move || if running.get() { "Measuring…" } else { "Measure ms/step" }}
             </button>
             <table data-testid="bench-table">
-                <thead><tr><th>"backend"</th><th>"ms per step"</th></tr></thead>
-                <tbody>{move || rows.get().into_iter().map(|(k, v)| view! { <tr><td>{k}</td><td>{v}</td></tr> }).collect_view()}</tbody>
+                <thead><tr><th>"backend"</th><th>"model"</th><th>"ms per step"</th></tr></thead>
+                <tbody>{move || rows.get().into_iter().map(|(model, k, v)| view! { <tr><td>{k}</td><td>{model}</td><td>{v}</td></tr> }).collect_view()}</tbody>
             </table>
         </details>
     }

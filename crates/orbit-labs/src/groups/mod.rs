@@ -109,6 +109,14 @@ pub enum Compare {
     Z2P4P4e4,
     /// All four.
     Z2P4P4mP4e4,
+    /// The Z2-CNN alone.
+    Z2,
+    /// P4 alone.
+    P4,
+    /// P4M alone.
+    P4m,
+    /// P4-E4 alone.
+    P4e4,
 }
 
 impl Compare {
@@ -121,6 +129,20 @@ impl Compare {
             Compare::P4P4m => vec![Family::P4, Family::P4m],
             Compare::Z2P4P4e4 => vec![Family::Z2, Family::P4, Family::P4e4],
             Compare::Z2P4P4mP4e4 => vec![Family::Z2, Family::P4, Family::P4m, Family::P4e4],
+            Compare::Z2 => vec![Family::Z2],
+            Compare::P4 => vec![Family::P4],
+            Compare::P4m => vec![Family::P4m],
+            Compare::P4e4 => vec![Family::P4e4],
+        }
+    }
+
+    /// The comparison of one family alone.
+    pub fn single(family: Family) -> Self {
+        match family {
+            Family::Z2 => Compare::Z2,
+            Family::P4 => Compare::P4,
+            Family::P4m => Compare::P4m,
+            Family::P4e4 => Compare::P4e4,
         }
     }
 }
@@ -310,6 +332,22 @@ pub const KNOBS: &[Knob] = &[
             Choice {
                 value: "z2-p4-p4m-p4e4",
                 label: "all four",
+            },
+            Choice {
+                value: "z2",
+                label: "Z2-CNN alone",
+            },
+            Choice {
+                value: "p4",
+                label: "P4 alone",
+            },
+            Choice {
+                value: "p4m",
+                label: "P4M alone",
+            },
+            Choice {
+                value: "p4e4",
+                label: "P4-E4 alone",
             },
         ]),
     },
