@@ -8,8 +8,8 @@
 //!   (kiddo), in R³ (the sphere S²) and in R²⁰ (the Gaussian): which one Orbit should use.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use orbit_math::Rng;
 use kiddo::{KdTree, SquaredEuclidean};
+use orbit_math::Rng;
 use orbit_math::dimension::{
     Manifold, PlaneSymmetry, Points, default_sizes, mle, neighbours, scaling, two_nn,
 };
@@ -36,9 +36,13 @@ fn knn(c: &mut Criterion) {
     let s2 = Manifold::Sphere2.sample(2500, 0.0, &mut Rng::new(4));
     let g20 = Manifold::Gauss20.sample(2500, 0.0, &mut Rng::new(4));
     c.bench_function("knn20/brute/S2 in R3", |b| b.iter(|| neighbours(&s2, 20)));
-    c.bench_function("knn20/kiddo/S2 in R3", |b| b.iter(|| tree_neighbours::<3>(&s2)));
+    c.bench_function("knn20/kiddo/S2 in R3", |b| {
+        b.iter(|| tree_neighbours::<3>(&s2))
+    });
     c.bench_function("knn20/brute/N(0,I20)", |b| b.iter(|| neighbours(&g20, 20)));
-    c.bench_function("knn20/kiddo/N(0,I20)", |b| b.iter(|| tree_neighbours::<20>(&g20)));
+    c.bench_function("knn20/kiddo/N(0,I20)", |b| {
+        b.iter(|| tree_neighbours::<20>(&g20))
+    });
 }
 
 fn estimators(c: &mut Criterion) {

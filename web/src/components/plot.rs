@@ -24,6 +24,9 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
     /// Draw markers at the points (for sparse series such as evaluations).
     pub markers: bool,
+    /// A shaded band `(x, low, high)` around the curve (e.g. ± one standard deviation); empty
+    /// for none.
+    pub band: Vec<(f64, f64, f64)>,
 }
 
 /// How the y axis is scaled.
@@ -51,6 +54,8 @@ fn screen(p: (f64, f64), x: &Axis, y: &Axis) -> (f64, f64) {
 #[derive(Clone, Debug, PartialEq)]
 struct Curve {
     path: String,
+    /// Closed outline of the series' band, or empty.
+    band: String,
     markers: Vec<(f64, f64)>,
 }
 
@@ -75,7 +80,13 @@ impl Geometry {
                     .collect()
             })
             .collect();
-        let all = || points.iter().flatten();
+        let band_points: Vec<(f64, f64)> = series
+            .iter()
+            .flat_map(|s| s.band.iter().flat_map(|&(x, lo, hi)| [(x, lo), (x, hi)]))
+            .filter(|p| p.0.is_finite() && p.1.is_finite())
+            .filter(|p| y_scale != YScale::Log || p.1 > 0.0)
+            .collect();
+        let all = || points.iter().flatten().chain(&band_points);
         let x_end = all().map(|p| p.0).fold(x_max, f64::max);
         let x_lo = all().map(|p| p.0).fold(f64::NAN, f64::min);
         let x = if x_log {
@@ -110,8 +121,26 @@ impl Geometry {
                         if i == 0 { "M" } else { "L" }
                     ));
                 }
+                let mut band = String::new();
+                let outline = s
+                    .band
+                    .iter()
+                    .map(|&(x, lo, _)| (x, lo))
+                    .chain(s.band.iter().rev().map(|&(x, _, hi)| (x, hi)))
+                    .filter(|p| p.0.is_finite() && p.1.is_finite());
+                for (i, p) in outline.enumerate() {
+                    let (sx, sy) = screen(p, &x, &y);
+                    band.push_str(&format!(
+                        "{}{sx:.1},{sy:.1}",
+                        if i == 0 { "M" } else { "L" }
+                    ));
+                }
+                if !band.is_empty() {
+                    band.push('Z');
+                }
                 Curve {
                     path,
+                    band,
                     markers: if s.markers { screen_pts } else { Vec::new() },
                 }
             })
@@ -207,7 +236,11 @@ pub fn LinePlot(
                     .map(|(cx, cy)| view! { <circle cx=cx cy=cy r="2.5" fill=color /> })
                     .collect_view()
             };
+            let band = move || {
+                geometry.with(|g| g.curves.get(i).map(|c| c.band.clone()).unwrap_or_default())
+            };
             view! {
+                <path d=band fill=color fill-opacity="0.15" stroke="none" />
                 <path d=d fill="none" stroke=color stroke-width="1.8" />
                 {dots}
             }

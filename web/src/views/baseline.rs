@@ -24,12 +24,14 @@ pub fn BaselineView(
                 color: TRAIN,
                 points: loss_points(session, MODEL_NAME),
                 markers: false,
+                band: Vec::new(),
             },
             Series {
                 name: "test loss (each evaluation)".into(),
                 color: TEST,
                 points: report_points(session, "test_loss"),
                 markers: true,
+                band: Vec::new(),
             },
         ]
     });
@@ -40,12 +42,14 @@ pub fn BaselineView(
                 color: TRAIN,
                 points: percent(report_points(session, "train_accuracy")),
                 markers: true,
+                band: Vec::new(),
             },
             Series {
                 name: "test accuracy".into(),
                 color: TEST,
                 points: percent(report_points(session, "test_accuracy")),
                 markers: true,
+                band: Vec::new(),
             },
         ]
     });

@@ -120,6 +120,12 @@ fn estimate_series(session: Session) -> Vec<Series> {
                 .map(|r| (r.n as f64, r.mean()))
                 .collect(),
             markers: true,
+            band: v
+                .estimates
+                .iter()
+                .filter(|r| r.estimator == *name && r.values.len() > 1)
+                .map(|r| (r.n as f64, r.mean() - r.spread(), r.mean() + r.spread()))
+                .collect(),
         })
         .collect();
     let n_max = v.cloud.len() as f64;
@@ -131,6 +137,7 @@ fn estimate_series(session: Session) -> Vec<Series> {
             .map(|d| vec![(64.0, d as f64), (n_max.max(64.0), d as f64)])
             .unwrap_or_default(),
         markers: false,
+        band: Vec::new(),
     });
     series
 }
@@ -148,6 +155,7 @@ fn gap_series(session: Session, symmetries: &[PlaneSymmetry]) -> Vec<Series> {
                 .map(|s| s.gaps.iter().map(|(n, r)| (*n as f64, *r)).collect())
                 .unwrap_or_default(),
             markers: true,
+            band: Vec::new(),
         });
         series.push(Series {
             name: found
@@ -170,6 +178,7 @@ fn gap_series(session: Session, symmetries: &[PlaneSymmetry]) -> Vec<Series> {
                 })
                 .unwrap_or_default(),
             markers: false,
+            band: Vec::new(),
         });
     }
     // Always present (empty when d is unknown): a chart's series are fixed when it is built.
@@ -192,6 +201,7 @@ fn gap_series(session: Session, symmetries: &[PlaneSymmetry]) -> Vec<Series> {
             color: "#9ca3af",
             points: law,
             markers: false,
+            band: Vec::new(),
         });
     }
     series
@@ -320,7 +330,7 @@ pub fn DimensionView(
         {problem}
         <EstimateTable session=session />
         <div class="plots">
-            <LinePlot title="Estimated dimension as points stream in (mean over seeds)" x_label="n, points used"
+            <LinePlot title="Estimated dimension as points stream in (mean over seeds, band ± 1 sd)" x_label="n, points used"
                 y_label="estimated intrinsic dimension" series=estimates y_scale=YScale::Linear x_max=n_max testid="estimates-plot" />
             {gap_plot}
         </div>

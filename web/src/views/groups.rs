@@ -64,6 +64,7 @@ fn per_model(
                 color: family_colour(f),
                 points: scale(report_points(session, &format!("{}_{metric}", f.key()))),
                 markers: true,
+                band: Vec::new(),
             })
             .collect()
     })
@@ -103,6 +104,7 @@ fn LayerDimensions(
                     color: family_colour(f),
                     points,
                     markers: true,
+                    band: Vec::new(),
                 }
             })
             .collect()
@@ -125,12 +127,14 @@ fn LayerDimensions(
                 color: LAYER_COLOURS[0],
                 points: report_points(session, "input_twonn"),
                 markers: false,
+                band: Vec::new(),
             }];
             series.extend((1..=n).map(|l| Series {
                 name: format!("layer {l}"),
                 color: LAYER_COLOURS[l.min(LAYER_COLOURS.len() - 1)],
                 points: report_points(session, &format!("{key}_layer{l}_twonn")),
                 markers: true,
+                band: Vec::new(),
             }));
             series
         });
@@ -314,6 +318,7 @@ pub fn GroupsView(
                 color: family_colour(f),
                 points: loss_points(session, f.label()),
                 markers: false,
+                band: Vec::new(),
             })
             .collect()
     });
