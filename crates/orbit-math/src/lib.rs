@@ -4,6 +4,7 @@
 //!   platform, so that a share link plus a seed gives the same data, split and initial weights
 //!   natively and in the page.
 //! - [`digits`]: the 8×8 handwritten digits (parsing and the [`Digits`] table).
+//! - [`graph`]: graphs, their Laplacians and spectra with eigenvalue multiplicities.
 //! - [`group`]: C4 and D4, their elements (slots) and their action on images and p4/p4m maps.
 //! - [`split`]: seeded train/test splits of row indices.
 //! - [`stats`]: confusion matrices and per-class accuracy.
@@ -20,6 +21,7 @@
 
 pub mod digits;
 pub mod dimension;
+pub mod graph;
 pub mod group;
 pub mod plot;
 pub mod rng;
