@@ -5,6 +5,7 @@
 //! - [`mlp`]: [`MlpConfig`] → [`Mlp`], the plain multilayer perceptron baseline.
 //! - [`gcnn`]: group-equivariant CNNs on p4 and p4m ([`GroupCnnConfig`] → [`GroupCnn`]), and
 //!   the Z2-CNN as the same network on the trivial group.
+//! - [`sign`]: SignDSS, SignNet and the baselines on Laplacian eigenvectors.
 //! - [`equivariance`]: the [`Action`] abstraction and the one [`equivariance_error`].
 //! - [`classifier`]: the [`ImageClassifier`] trait every image model implements, the host-side
 //!   [`ImageSet`], and the [`ClassifierTrainer`] that advances one Adam step at a time and
@@ -29,6 +30,7 @@ pub mod equivariance;
 pub mod gcnn;
 pub mod init;
 pub mod mlp;
+pub mod sign;
 
 pub use classifier::{
     ClassifierTrainer, Evaluation, ImageClassifier, ImageSet, TrainSettings, Yielder,
