@@ -30,6 +30,7 @@ pub mod knob;
 pub mod link;
 pub mod metrics;
 pub mod run;
+pub mod signs;
 
 pub use backend::{BackendChoice, BackendKind, BackendPreference};
 pub use experiment::{Experiment, LabId, LabSettings};

@@ -29,9 +29,47 @@ pub fn per_class_accuracy(confusion: &[usize], classes: usize) -> Vec<f64> {
         .collect()
 }
 
+/// Area under the ROC curve: the probability that a random positive scores above a random
+/// negative, ties counting one half (rank-sum form, O(n log n)). `None` when a class is empty.
+pub fn auc(positives: &[f32], negatives: &[f32]) -> Option<f64> {
+    if positives.is_empty() || negatives.is_empty() {
+        return None;
+    }
+    let mut all: Vec<(f32, bool)> = positives
+        .iter()
+        .map(|s| (*s, true))
+        .chain(negatives.iter().map(|s| (*s, false)))
+        .collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Sum of the (tie-averaged, 1-based) ranks of the positives.
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i;
+        while j < all.len() && all[j].0 == all[i].0 {
+            j += 1;
+        }
+        let average = (i + 1 + j) as f64 / 2.0;
+        rank_sum += average * all[i..j].iter().filter(|x| x.1).count() as f64;
+        i = j;
+    }
+    let (p, n) = (positives.len() as f64, negatives.len() as f64);
+    Some((rank_sum - p * (p + 1.0) / 2.0) / (p * n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn auc_counts_ordered_pairs_and_half_ties() {
+        assert_eq!(auc(&[3.0, 4.0], &[1.0, 2.0]), Some(1.0));
+        assert_eq!(auc(&[1.0, 2.0], &[3.0, 4.0]), Some(0.0));
+        assert_eq!(auc(&[1.0], &[1.0]), Some(0.5));
+        // 3 of the 4 pairs ordered right.
+        assert_eq!(auc(&[2.0, 4.0], &[1.0, 3.0]), Some(0.75));
+        assert_eq!(auc(&[], &[1.0]), None);
+    }
 
     #[test]
     fn confusion_counts_land_in_the_right_cells() {

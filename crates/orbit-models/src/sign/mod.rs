@@ -7,16 +7,18 @@
 //! - [`SignDss`]: sign *equivariant* (`f(VS) = f(V)S`), so link scores are sign invariant
 //!   while embeddings stay positional;
 //! - [`SignNet`]: sign *invariant* (`φ(v) + φ(−v)`, then ρ): structural embeddings;
-//! - [`decode_only`]: `Z = V` (only the decoder's α, β learn);
+//! - [`DecodeOnly`]: `Z = V` up to a learned weight per column;
 //! - [`Gcn`]: a GCN on constant features (structural, no eigenvectors);
 //! - [`RowMlp`]: an MLP on the raw rows of `V`, with no symmetry at all.
 
 mod baselines;
 mod gate;
+mod link;
 mod signnet;
 
 pub use baselines::{Gcn, GcnConfig, RowMlp, RowMlpConfig, decode_only};
 pub use gate::{SignDss, SignDssConfig, SignDssLayer, SignEqGate};
+pub use link::{DecodeOnly, LinkData, LinkPredictor, LinkTrainer, NodeEmbedder, sample_non_edges};
 pub use signnet::{SignNet, SignNetConfig};
 
 use burn::tensor::{Device, Tensor, TensorData};
