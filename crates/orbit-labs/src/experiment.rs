@@ -11,6 +11,7 @@ use crate::baseline::{self, BaselineSettings};
 use crate::dimension::{self, DimensionSettings};
 use crate::groups::{self, GroupsSettings};
 use crate::knob::{Choice, Kind, Knob};
+use crate::signs::{self, SignsSettings};
 
 /// The labs Orbit offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,11 +23,18 @@ pub enum LabId {
     Groups,
     /// Intrinsic-dimension estimators and the representation-gap scaling law.
     Dimension,
+    /// Laplacian eigenvectors, sign flips and sign-equivariant networks.
+    Signs,
 }
 
 impl LabId {
     /// Every lab, in menu order.
-    pub const ALL: [LabId; 3] = [LabId::Baseline, LabId::Groups, LabId::Dimension];
+    pub const ALL: [LabId; 4] = [
+        LabId::Baseline,
+        LabId::Groups,
+        LabId::Signs,
+        LabId::Dimension,
+    ];
 
     /// The id used in links and on the command line.
     pub fn as_str(self) -> &'static str {
@@ -34,6 +42,7 @@ impl LabId {
             LabId::Baseline => "baseline",
             LabId::Groups => "groups",
             LabId::Dimension => "dimension",
+            LabId::Signs => "signs",
         }
     }
 
@@ -43,6 +52,7 @@ impl LabId {
             LabId::Baseline => "Baseline: an MLP on handwritten digits",
             LabId::Groups => "Group actions: rotation-equivariant CNNs (p4, p4m)",
             LabId::Dimension => "Intrinsic dimension: TwoNN, MLE and the representation gap",
+            LabId::Signs => "Sign flips: Laplacian eigenvectors and sign-equivariant networks",
         }
     }
 
@@ -62,6 +72,8 @@ pub enum LabSettings {
     Groups(GroupsSettings),
     /// See [`crate::dimension`].
     Dimension(DimensionSettings),
+    /// See [`crate::signs`].
+    Signs(SignsSettings),
 }
 
 impl LabSettings {
@@ -71,6 +83,7 @@ impl LabSettings {
             LabId::Baseline => LabSettings::Baseline(BaselineSettings::default()),
             LabId::Groups => LabSettings::Groups(GroupsSettings::default()),
             LabId::Dimension => LabSettings::Dimension(DimensionSettings::default()),
+            LabId::Signs => LabSettings::Signs(SignsSettings::default()),
         }
     }
 
@@ -80,6 +93,7 @@ impl LabSettings {
             LabSettings::Baseline(_) => LabId::Baseline,
             LabSettings::Groups(_) => LabId::Groups,
             LabSettings::Dimension(_) => LabId::Dimension,
+            LabSettings::Signs(_) => LabId::Signs,
         }
     }
 
@@ -89,6 +103,7 @@ impl LabSettings {
             LabSettings::Baseline(_) => baseline::KNOBS,
             LabSettings::Groups(_) => groups::KNOBS,
             LabSettings::Dimension(_) => dimension::KNOBS,
+            LabSettings::Signs(_) => signs::KNOBS,
         }
     }
 }
@@ -120,6 +135,10 @@ const LAB_CHOICES: &[Choice] = &[
     Choice {
         value: "groups",
         label: "Group actions (p4, p4m)",
+    },
+    Choice {
+        value: "signs",
+        label: "Sign flips (eigenvectors)",
     },
     Choice {
         value: "dimension",
@@ -186,6 +205,7 @@ impl Experiment {
         match self.lab {
             LabSettings::Groups(_) => !groups::VIEW_KNOBS.contains(&key),
             LabSettings::Dimension(_) => !dimension::VIEW_KNOBS.contains(&key),
+            LabSettings::Signs(_) => !signs::VIEW_KNOBS.contains(&key),
             LabSettings::Baseline(_) => true,
         }
     }
@@ -210,7 +230,7 @@ impl Experiment {
                 })
                 .collect(),
             LabSettings::Baseline(_) => vec![(baseline::MODEL_NAME.to_string(), self.clone())],
-            LabSettings::Dimension(_) => Vec::new(),
+            LabSettings::Dimension(_) | LabSettings::Signs(_) => Vec::new(),
         }
     }
 

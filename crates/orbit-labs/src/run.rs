@@ -10,6 +10,7 @@ use crate::dimension::DimensionRun;
 use crate::experiment::{Experiment, LabSettings};
 use crate::groups::GroupsRun;
 use crate::metrics::Metrics;
+use crate::signs::SignsRun;
 
 /// What one step produced.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +80,8 @@ pub enum Run {
     Groups(Box<GroupsRun>),
     /// A dimension-lab run (CPU arithmetic only; the device is unused).
     Dimension(Box<DimensionRun>),
+    /// A sign-flip-lab run.
+    Signs(Box<SignsRun>),
 }
 
 impl Run {
@@ -98,6 +101,9 @@ impl Run {
             LabSettings::Dimension(s) => {
                 Run::Dimension(Box::new(DimensionRun::new(s, experiment.seed, points)))
             }
+            LabSettings::Signs(s) => {
+                Run::Signs(Box::new(SignsRun::new(s, experiment.seed, device)))
+            }
             LabSettings::Baseline(s) => {
                 Run::Baseline(Box::new(BaselineRun::new(s, experiment.seed, device)))
             }
@@ -111,7 +117,7 @@ impl Run {
     /// [`Yielder`]); labs whose steps are short ignore it.
     pub fn set_yielder(&mut self, yielder: Yielder) {
         match self {
-            Run::Baseline(_) | Run::Dimension(_) => {}
+            Run::Baseline(_) | Run::Dimension(_) | Run::Signs(_) => {}
             Run::Groups(r) => r.set_yielder(yielder),
         }
     }
@@ -122,6 +128,7 @@ impl Run {
             Run::Baseline(r) => r.step().await,
             Run::Groups(r) => r.step().await,
             Run::Dimension(r) => r.step(),
+            Run::Signs(r) => r.step().await,
         }
     }
 
@@ -131,6 +138,7 @@ impl Run {
             Run::Baseline(r) => r.report().await,
             Run::Groups(r) => r.report().await,
             Run::Dimension(r) => Ok(r.report_now()),
+            Run::Signs(r) => r.report().await,
         }
     }
 
@@ -138,7 +146,7 @@ impl Run {
     pub fn advice(&self, report: &Metrics) -> Option<String> {
         match self {
             Run::Baseline(_) => crate::baseline::advice(report),
-            Run::Groups(_) | Run::Dimension(_) => None,
+            Run::Groups(_) | Run::Dimension(_) | Run::Signs(_) => None,
         }
     }
 
@@ -148,7 +156,7 @@ impl Run {
         match self {
             Run::Baseline(r) => Some((r.test_set(), r.test_predictions())),
             Run::Groups(r) => Some((r.test_set(), r.test_predictions())),
-            Run::Dimension(_) => None,
+            Run::Dimension(_) | Run::Signs(_) => None,
         }
     }
 
@@ -167,7 +175,7 @@ impl Run {
     pub fn models(&self) -> Vec<(crate::groups::Family, usize, usize)> {
         match self {
             Run::Groups(r) => r.models(),
-            Run::Baseline(_) | Run::Dimension(_) => Vec::new(),
+            Run::Baseline(_) | Run::Dimension(_) | Run::Signs(_) => Vec::new(),
         }
     }
 
@@ -177,6 +185,7 @@ impl Run {
             Run::Baseline(r) => r.num_params(),
             Run::Groups(r) => r.num_params(),
             Run::Dimension(_) => 0,
+            Run::Signs(_) => 0,
         }
     }
 
@@ -186,6 +195,15 @@ impl Run {
             Run::Baseline(r) => r.steps(),
             Run::Groups(r) => r.steps(),
             Run::Dimension(r) => r.steps(),
+            Run::Signs(r) => r.steps(),
+        }
+    }
+
+    /// The graph and spectrum of a sign-flip-lab run.
+    pub fn signs_view(&self) -> Option<&crate::signs::SignsView> {
+        match self {
+            Run::Signs(r) => Some(r.view()),
+            _ => None,
         }
     }
 

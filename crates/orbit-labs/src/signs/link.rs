@@ -138,7 +138,8 @@ impl LinkTask {
         }
     }
 
-    fn data(&self, k: usize, device: &Device) -> LinkData {
+    /// The eigenvectors and training graph on `device` (and its autodiff twin).
+    pub fn data(&self, k: usize, device: &Device) -> LinkData {
         let n = self.graph.n;
         let autodiff = device.clone().autodiff();
         let v =

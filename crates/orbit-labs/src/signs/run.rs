@@ -1,0 +1,243 @@
+//! [`SignsRun`]: every link-prediction model trained side by side, one epoch per step.
+
+use burn::tensor::Device;
+use orbit_math::Rng;
+use orbit_math::graph::{Graph, Laplacian, Spectrum, spectrum};
+use orbit_math::stats::auc;
+use orbit_models::sign::{
+    DecodeOnly, Gcn, GcnConfig, LinkData, LinkPredictor, LinkTrainer, NodeEmbedder, RowMlp,
+    RowMlpConfig, SignDss, SignDssConfig, SignNet, SignNetConfig, sample_non_edges,
+};
+
+use super::SignsSettings;
+use super::link::{LinkModel, LinkTask};
+use crate::metrics::Metrics;
+use crate::run::{RunError, StepOutcome, check_loss};
+
+/// A trainer of any of the compared models.
+enum Trainer {
+    SignDss(LinkTrainer<SignDss>),
+    SignNet(LinkTrainer<SignNet>),
+    DecodeOnly(LinkTrainer<DecodeOnly>),
+    Gcn(LinkTrainer<Gcn>),
+    Mlp(LinkTrainer<RowMlp>),
+}
+
+fn trainer<M: NodeEmbedder>(m: M, lr: f64, device: &Device) -> LinkTrainer<M> {
+    LinkTrainer::new(LinkPredictor::new(m, &device.clone().autodiff()), lr)
+}
+
+macro_rules! each {
+    ($t:expr, $x:ident => $body:expr) => {
+        match $t {
+            Trainer::SignDss($x) => $body,
+            Trainer::SignNet($x) => $body,
+            Trainer::DecodeOnly($x) => $body,
+            Trainer::Gcn($x) => $body,
+            Trainer::Mlp($x) => $body,
+        }
+    };
+}
+
+struct Member {
+    model: LinkModel,
+    trainer: Trainer,
+    best_val: f64,
+    test_auc: f64,
+    last_val: f64,
+}
+
+/// What the page draws besides the curves: the training graph and its spectrum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignsView {
+    /// The training graph (the split's training edges).
+    pub graph: Graph,
+    /// Its normalised-Laplacian spectrum.
+    pub spectrum: Spectrum,
+    /// Eigenvectors given to the models.
+    pub k: usize,
+}
+
+/// A sign-flip-lab run.
+pub struct SignsRun {
+    settings: SignsSettings,
+    task: LinkTask,
+    data: LinkData,
+    members: Vec<Member>,
+    rng: Rng,
+    steps: usize,
+    view: SignsView,
+}
+
+impl SignsRun {
+    /// Builds the graph, the split, the eigenvectors and every model from `seed`.
+    pub fn new(settings: &SignsSettings, seed: u64, device: &Device) -> Self {
+        let link = settings.link();
+        let task = LinkTask::new(&link, seed);
+        let k = task.eigenvectors.len() / task.graph.n.max(1);
+        let data = task.data(k, device);
+        let ad = device.clone().autodiff();
+        let lr = settings.lr;
+        let members = LinkModel::ALL
+            .iter()
+            .map(|&model| {
+                let trainer = match model {
+                    LinkModel::SignDss => {
+                        Trainer::SignDss(trainer(SignDssConfig::new(k).init(seed, &ad), lr, device))
+                    }
+                    LinkModel::SignNet => Trainer::SignNet(trainer(
+                        SignNetConfig::new(k, k).init(seed, &ad),
+                        lr,
+                        device,
+                    )),
+                    LinkModel::DecodeOnly => {
+                        Trainer::DecodeOnly(trainer(DecodeOnly::new(k, &ad), lr, device))
+                    }
+                    LinkModel::Gcn => {
+                        Trainer::Gcn(trainer(GcnConfig::new(32).init(seed, &ad), lr, device))
+                    }
+                    LinkModel::Mlp => {
+                        Trainer::Mlp(trainer(RowMlpConfig::new(k, k).init(seed, &ad), lr, device))
+                    }
+                };
+                Member {
+                    model,
+                    trainer,
+                    best_val: f64::NEG_INFINITY,
+                    test_auc: 0.5,
+                    last_val: 0.5,
+                }
+            })
+            .collect();
+        let view = SignsView {
+            spectrum: spectrum(&task.train_graph, Laplacian::Normalized),
+            graph: task.train_graph.clone(),
+            k,
+        };
+        Self {
+            settings: settings.clone(),
+            task,
+            data,
+            members,
+            rng: Rng::new(seed).fork("epoch negatives"),
+            steps: 0,
+            view,
+        }
+    }
+
+    /// The graph and spectrum.
+    pub fn view(&self) -> &SignsView {
+        &self.view
+    }
+
+    /// Steps (epochs) taken.
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    async fn evaluate(&mut self) -> Result<(), RunError> {
+        let val: Vec<(usize, usize)> = self
+            .task
+            .val
+            .iter()
+            .chain(&self.task.val_negatives)
+            .copied()
+            .collect();
+        let test: Vec<(usize, usize)> = self
+            .task
+            .test
+            .iter()
+            .chain(&self.task.test_negatives)
+            .copied()
+            .collect();
+        let (nv, nt) = (self.task.val.len(), self.task.test.len());
+        for m in &mut self.members {
+            let s = each!(&m.trainer, t => t.scores(&self.data, &val).await?);
+            let v = auc(&s[..nv], &s[nv..]).unwrap_or(0.5);
+            m.last_val = v;
+            if v > m.best_val {
+                m.best_val = v;
+                let s = each!(&m.trainer, t => t.scores(&self.data, &test).await?);
+                m.test_auc = auc(&s[..nt], &s[nt..]).unwrap_or(0.5);
+            }
+        }
+        Ok(())
+    }
+
+    /// Validation AUC now and test AUC at the best validation AUC, per model.
+    pub async fn report(&mut self) -> Result<Metrics, RunError> {
+        self.evaluate().await?;
+        let mut m = Metrics::new(self.steps);
+        for member in &self.members {
+            let key = member.model.label().to_lowercase();
+            m = m
+                .with(&format!("{key}_val_auc"), member.last_val)
+                .with(&format!("{key}_test_auc"), member.test_auc);
+        }
+        Ok(m)
+    }
+
+    /// One epoch of every model on the same freshly sampled negatives.
+    pub async fn step(&mut self) -> Result<StepOutcome, RunError> {
+        let negatives = sample_non_edges(
+            self.task.graph.n,
+            &self.task.train,
+            self.task.train.len(),
+            &mut self.rng,
+        );
+        let mut losses = Vec::new();
+        for m in &mut self.members {
+            let loss =
+                each!(&mut m.trainer, t => t.step(&self.data, &self.task.train, &negatives).await?);
+            losses.push((
+                m.model.label().to_string(),
+                check_loss(self.steps + 1, f64::from(loss))?,
+            ));
+        }
+        self.steps += 1;
+        let finished = self.steps >= self.settings.steps;
+        let report = if finished || self.steps.is_multiple_of(self.settings.eval.max(1)) {
+            Some(self.report().await?)
+        } else {
+            None
+        };
+        Ok(StepOutcome {
+            step: self.steps,
+            losses,
+            report,
+            finished,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_run_reports_every_model_and_repeats_by_seed() {
+        let settings = SignsSettings {
+            steps: 20,
+            ..SignsSettings::default()
+        };
+        let run = |seed| {
+            let mut r = SignsRun::new(&settings, seed, &Device::flex());
+            let mut last = None;
+            loop {
+                let out = pollster::block_on(r.step()).unwrap();
+                assert_eq!(out.losses.len(), 5);
+                if out.finished {
+                    last = out.report;
+                    break;
+                }
+            }
+            last.unwrap()
+        };
+        let a = run(1);
+        for key in ["signdss", "signnet", "decodeonly", "gcn", "mlp"] {
+            let v = a.get(&format!("{key}_test_auc")).unwrap();
+            assert!((0.0..=1.0).contains(&v), "{key}: {v}");
+        }
+        assert_eq!(a, run(1));
+    }
+}
