@@ -80,7 +80,7 @@ test('a copied link reopened in a new page reproduces the settings and the loss 
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     for (let i = 0; i < 12; i++) await page.keyboard.press('s');
     await page.waitForFunction(() => document.querySelector('[data-testid=step-count]').innerText === '12');
-    return page.getByTestId('loss-plot').locator('path').first().getAttribute('d');
+    return page.getByTestId('loss-plot').locator('path.curve').first().getAttribute('d');
   };
   const a = await curve(page);
   const b = await curve(p2.page);

@@ -15,6 +15,7 @@ use crate::session::Session;
 use crate::views::baseline::BaselineView;
 use crate::views::dimension::DimensionView;
 use crate::views::groups::GroupsView;
+use crate::views::signs::SignsView;
 
 /// The root component.
 #[component]
@@ -26,6 +27,7 @@ pub fn App() -> impl IntoView {
         LabId::Baseline => view! { <BaselineView session=session /> }.into_any(),
         LabId::Groups => view! { <GroupsView session=session /> }.into_any(),
         LabId::Dimension => view! { <DimensionView session=session /> }.into_any(),
+        LabId::Signs => view! { <SignsView session=session /> }.into_any(),
     };
     let intro = move || match lab.get() {
         LabId::Baseline => {
@@ -33,6 +35,9 @@ pub fn App() -> impl IntoView {
         }
         LabId::Groups => {
             "A G-CNN keeps one copy of every feature per orientation (a regular field): rotating the input rotates each map and permutes the copies, so its invariant head answers the same for every rotation. Train on upright digits, test on rotated ones."
+        }
+        LabId::Signs => {
+            "A graph's Laplacian eigenvectors give every node a position, but each eigenvector's sign is arbitrary (and where eigenvalues repeat, so is the basis). A sign-equivariant network flips its output with the input and keeps link scores unchanged; a sign-invariant one loses positions. Press Play to train five link predictors side by side."
         }
         LabId::Dimension => {
             "Data in a high-dimensional space often lies near a low-dimensional manifold. TwoNN and MLE read its dimension d from nearest-neighbour distances; the representation gap R_n (how far new points are from the n training points) shrinks like n^(−2/d), and a symmetry shrinks it further. Press Play to stream points in."

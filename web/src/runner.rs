@@ -97,6 +97,7 @@ async fn run(s: Session, generation: u64) {
         .custom_points
         .with_untracked(|points| Run::with_points(&experiment, &device, points.as_ref()));
     s.dimension.set(run.dimension_view().cloned());
+    s.signs.set(run.signs_view().cloned());
     run.set_yielder(Rc::new(|| Box::pin(yield_now())));
     s.params.set(run.num_params());
     s.models.set(run.models());

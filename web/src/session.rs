@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use orbit_labs::dimension::DimensionView;
 use orbit_labs::groups::{ActionPanel, Family};
+use orbit_labs::signs::SignsView;
 use orbit_labs::{Experiment, Metrics, link};
 use orbit_math::dimension::Points;
 use serde_json::Value;
@@ -84,6 +85,8 @@ pub struct Session {
     pub models: RwSignal<Vec<(Family, usize, usize)>>,
     /// What the dimension lab's view draws (dimension-lab runs only).
     pub dimension: RwSignal<Option<DimensionView>>,
+    /// The graph and spectrum of a sign-flip-lab run.
+    pub signs: RwSignal<Option<SignsView>>,
     /// Points the user loaded from CSV (used when the dimension lab's cloud is `custom`).
     pub custom_points: RwSignal<Option<Points>>,
 }
@@ -112,6 +115,7 @@ impl Session {
             panel_version: RwSignal::new(0),
             models: RwSignal::new(Vec::new()),
             dimension: RwSignal::new(None),
+            signs: RwSignal::new(None),
             custom_points: RwSignal::new(None),
         };
         session.sync_url();
@@ -143,6 +147,7 @@ impl Session {
         self.panel.set(None);
         self.models.set(Vec::new());
         self.dimension.set(None);
+        self.signs.set(None);
         self.speed.set(0.0);
         self.pending_steps.set(0);
         runner::spawn(*self, self.generation.get_untracked());

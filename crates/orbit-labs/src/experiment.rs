@@ -230,7 +230,8 @@ impl Experiment {
                 })
                 .collect(),
             LabSettings::Baseline(_) => vec![(baseline::MODEL_NAME.to_string(), self.clone())],
-            LabSettings::Dimension(_) | LabSettings::Signs(_) => Vec::new(),
+            LabSettings::Signs(_) => vec![("all five models".to_string(), self.clone())],
+            LabSettings::Dimension(_) => Vec::new(),
         }
     }
 

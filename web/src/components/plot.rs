@@ -240,8 +240,8 @@ pub fn LinePlot(
                 geometry.with(|g| g.curves.get(i).map(|c| c.band.clone()).unwrap_or_default())
             };
             view! {
-                <path d=band fill=color fill-opacity="0.15" stroke="none" />
-                <path d=d fill="none" stroke=color stroke-width="1.8" />
+                <path class="band" d=band fill=color fill-opacity="0.15" stroke="none" />
+                <path class="curve" d=d fill="none" stroke=color stroke-width="1.8" />
                 {dots}
             }
         })

@@ -3,6 +3,7 @@
 pub mod baseline;
 pub mod dimension;
 pub mod groups;
+pub mod signs;
 
 use crate::session::Session;
 

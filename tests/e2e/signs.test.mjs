@@ -1,0 +1,34 @@
+// End-to-end tests of the sign-flip lab in Debian's Chromium.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { siteAndBrowser, open, backendReady, screenshot } from './harness.mjs';
+
+const site = siteAndBrowser();
+
+test('the sign-flip lab trains five link predictors, SignDSS > DecodeOnly > GCN, and a sign flip recolours the graph without retraining', async () => {
+  const context = await site.browser.newContext({ viewport: { width: 1360, height: 1100 } });
+  const p = await open(context, `${site.server.origin}/?lab=signs&backend=cpu`);
+  const { page } = p;
+  await backendReady(page);
+  await page.getByTestId('eigen-panel').waitFor();
+  await p.resetLongTasks();
+  await page.getByTestId('play').click();
+  await page.getByTestId('status').filter({ hasText: 'Finished' }).waitFor({ timeout: 300_000 });
+  const tasks = await p.longTasks();
+  const worst = tasks.length ? Math.max(...tasks) : 0;
+  const auc = async (key) => parseFloat(await page.getByTestId(`auc-${key}`).innerText());
+  const [dss, dec, gcn, signnet, mlp] = await Promise.all(['signdss', 'decodeonly', 'gcn', 'signnet', 'mlp'].map(auc));
+  console.log(`signs: test AUC SignDSS ${dss} DecodeOnly ${dec} GCN ${gcn} SignNet ${signnet} MLP ${mlp}; worst task ${worst.toFixed(0)} ms (${tasks.length} over 50 ms)`);
+  assert.ok(dss > dec && dec > gcn, `SignDSS ${dss} > DecodeOnly ${dec} > GCN ${gcn}`);
+
+  const steps = await page.getByTestId('step-count').innerText();
+  const fill = () => page.getByTestId('graph-svg').locator('circle').first().getAttribute('fill');
+  const before = await fill();
+  await page.getByTestId('flip-1').click();
+  await page.waitForFunction(() => location.search.includes('flips=1'));
+  await page.waitForFunction((b) => document.querySelector('[data-testid=graph-svg] circle')?.getAttribute('fill') !== b, before);
+  assert.equal(await page.getByTestId('step-count').innerText(), steps, 'a flip changes the view, not the run');
+  await screenshot(page, 'signs');
+  assert.deepEqual(p.errors, []);
+  await context.close();
+});

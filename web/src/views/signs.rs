@@ -1,0 +1,273 @@
+//! The sign-flip lab's results: the models' link-prediction curves and AUCs, the spectrum of
+//! the training graph with multiplicities, and the graph coloured by an eigenvector whose sign
+//! the viewer can flip.
+
+use leptos::prelude::*;
+use orbit_labs::LabSettings;
+use orbit_labs::signs::SignsView as View;
+use orbit_labs::signs::link::LinkModel;
+use serde_json::Value;
+
+use super::{loss_points, report_points};
+use crate::components::controls::KnobField;
+use crate::components::plot::{LinePlot, Series, YScale};
+use crate::session::Session;
+
+/// Colour of each model.
+fn colour(m: LinkModel) -> &'static str {
+    match m {
+        LinkModel::SignDss => "#4f46e5",
+        LinkModel::SignNet => "#0d9488",
+        LinkModel::DecodeOnly => "#ea580c",
+        LinkModel::Gcn => "#6b7280",
+        LinkModel::Mlp => "#db2777",
+    }
+}
+
+fn describe(m: LinkModel) -> &'static str {
+    match m {
+        LinkModel::SignDss => "sign equivariant: f(VS) = f(V)S, link scores invariant",
+        LinkModel::SignNet => "sign invariant: φ(v) + φ(−v), structural",
+        LinkModel::DecodeOnly => "the eigenvectors themselves, one weight per column",
+        LinkModel::Gcn => "GCN on constant features, structural",
+        LinkModel::Mlp => "MLP on raw eigenvector rows, no symmetry",
+    }
+}
+
+fn settings(session: Session) -> (usize, u64) {
+    session.experiment.with(|e| match &e.lab {
+        LabSettings::Signs(s) => (s.vec, s.flips),
+        _ => (1, 0),
+    })
+}
+
+fn latest(session: Session, name: &str) -> Option<f64> {
+    session
+        .reports
+        .with(|r| r.iter().rev().find_map(|m| m.get(name)))
+}
+
+/// Blue (negative) – white – red (positive), for `t ∈ [−1, 1]`.
+fn diverging(t: f64) -> String {
+    let t = if t.is_finite() {
+        t.clamp(-1.0, 1.0)
+    } else {
+        0.0
+    };
+    let (r, g, b) = if t >= 0.0 {
+        (255.0, 255.0 - 200.0 * t, 255.0 - 220.0 * t)
+    } else {
+        (255.0 + 220.0 * t, 255.0 + 150.0 * t, 255.0)
+    };
+    format!("rgb({:.0},{:.0},{:.0})", r, g, b)
+}
+
+/// The graph in a spectral layout (eigenvectors 1 and 2 of the solver, unflipped, so the
+/// drawing stays put under flips), nodes coloured by the chosen eigenvector times its sign.
+fn graph_svg(v: &View, shown: usize, sign: f64) -> impl IntoView + use<> {
+    let size = 420.0;
+    let s = &v.spectrum;
+    let n = v.graph.n;
+    let coord = |c: usize, i: usize| s.vectors.get(c).map_or(0.0, |vec| vec[i]);
+    let span = |c: usize| (0..n).map(|i| coord(c, i).abs()).fold(1e-12, f64::max);
+    let (sx, sy) = (span(1), span(2));
+    let at = |i: usize| {
+        (
+            size / 2.0 + 0.45 * size * coord(1, i) / sx,
+            size / 2.0 - 0.45 * size * coord(2, i) / sy,
+        )
+    };
+    let colour_scale = (0..n).map(|i| coord(shown, i).abs()).fold(1e-12, f64::max);
+    let edges: Vec<_> = v
+        .graph
+        .edges
+        .iter()
+        .map(|&(i, j)| {
+            let ((x1, y1), (x2, y2)) = (at(i), at(j));
+            view! { <line x1=x1 y1=y1 x2=x2 y2=y2 stroke="#d1d5db" stroke-width="0.5" /> }
+        })
+        .collect();
+    let nodes: Vec<_> = (0..n)
+        .map(|i| {
+            let (cx, cy) = at(i);
+            let fill = diverging(sign * coord(shown, i) / colour_scale);
+            view! { <circle cx=cx cy=cy r="3.5" fill=fill stroke="#374151" stroke-width="0.4" /> }
+        })
+        .collect();
+    view! {
+        <svg viewBox=format!("0 0 {size} {size}") width=size height=size role="img" class="graph-svg" data-testid="graph-svg">
+            {edges}{nodes}
+        </svg>
+    }
+}
+
+/// Bars of the smallest eigenvalues, repeated ones marked.
+fn spectrum_svg(v: &View) -> impl IntoView + use<> {
+    let s = &v.spectrum;
+    let shown = (v.k + 8).min(s.values.len());
+    let (w, h, left, bottom) = (420.0, 190.0, 40.0, 40.0);
+    let max = s.values[..shown].iter().fold(1e-9f64, |m, x| m.max(*x));
+    let bar = (w - left - 10.0) / shown as f64;
+    let bars: Vec<_> = (0..shown)
+        .map(|i| {
+            let hgt = (h - bottom - 10.0) * s.values[i].max(0.0) / max;
+            let repeated = s.multiplicity(i) > 1;
+            let fill = if i == 0 {
+                "#d1d5db"
+            } else if i <= v.k {
+                if repeated { "#db2777" } else { "#4f46e5" }
+            } else {
+                "#c7d2fe"
+            };
+            let x = left + i as f64 * bar;
+            view! {
+                <rect x=x + 1.0 y=h - bottom - hgt width=(bar - 2.0).max(1.0) height=hgt fill=fill>
+                    <title>{format!("λ{i} = {:.4} (multiplicity {})", s.values[i], s.multiplicity(i))}</title>
+                </rect>
+                <text class="tick" x=x + bar / 2.0 y=h - bottom + 14.0 text-anchor="middle">{i}</text>
+            }
+        })
+        .collect();
+    view! {
+        <svg viewBox=format!("0 0 {w} {h}") width=w height=h role="img" data-testid="spectrum-svg">
+            <line x1=left y1=h - bottom x2=w - 10.0 y2=h - bottom stroke="#9ca3af" />
+            <text class="tick" x=left - 4.0 y=14.0 text-anchor="end">{format!("{max:.2}")}</text>
+            <text class="tick" x=left - 4.0 y=h - bottom text-anchor="end">"0"</text>
+            {bars}
+            <text class="axis-label" x=w / 2.0 y=h - 2.0 text-anchor="middle">"index i of eigenvalue λ_i (ascending)"</text>
+        </svg>
+    }
+}
+
+/// The eigenvector panel: spectrum, graph, sign toggles.
+#[component]
+fn EigenPanel(session: Session) -> impl IntoView {
+    move || {
+        let v = session.signs.get()?;
+        let (shown, flips) = settings(session);
+        let shown = shown.clamp(1, v.k);
+        let sign = if flips >> (shown - 1) & 1 == 1 {
+            -1.0
+        } else {
+            1.0
+        };
+        let repeated: Vec<String> = v
+            .spectrum
+            .clusters
+            .iter()
+            .filter(|c| c.len() > 1 && c.start <= v.k)
+            .map(|c| {
+                format!(
+                    "λ{}…λ{} ≈ {:.4} (×{})",
+                    c.start,
+                    c.end - 1,
+                    v.spectrum.values[c.start],
+                    c.len()
+                )
+            })
+            .collect();
+        let toggles: Vec<_> = (1..=v.k)
+            .map(|i| {
+                let flipped = flips >> (i - 1) & 1 == 1;
+                let label = format!("v{i} {}", if flipped { "−" } else { "+" });
+                view! {
+                    <button type="button" class:flipped=flipped data-testid=format!("flip-{i}")
+                        title=format!("Flip the sign of eigenvector {i}")
+                        on:click=move |_| { let _ = session.set_knob("flips", Value::from(flips ^ (1 << (i - 1)))); }>
+                        {label}
+                    </button>
+                }
+            })
+            .collect();
+        Some(view! {
+            <section class="eigen-panel" data-testid="eigen-panel">
+                <h3>"The eigenvectors and their signs"</h3>
+                <div class="eigen-row">
+                    <figure class="graph-figure">
+                        <figcaption>{format!("Training graph, {} nodes, coloured by eigenvector v{shown} (sign {}); spectral layout", v.graph.n, if sign < 0.0 { "−" } else { "+" })}</figcaption>
+                        {graph_svg(&v, shown, sign)}
+                        <div class="colour-legend"><span>"−"</span><span class="gradient" style=format!("background:linear-gradient(to right,{},{},{})", diverging(-1.0), diverging(0.0), diverging(1.0))></span><span>"+"</span><span class="legend-note">"entry of the eigenvector at each node (scaled to its largest entry)"</span></div>
+                    </figure>
+                    <div>
+                        <figure class="graph-figure">
+                            <figcaption>"Spectrum of the normalised Laplacian: grey λ0 (trivial), indigo the k eigenvectors the models see, pink where an eigenvalue repeats"</figcaption>
+                            {spectrum_svg(&v)}
+                        </figure>
+                        <p class="hint">{if repeated.is_empty() {
+                            "No repeated eigenvalue among those used: each eigenvector is fixed up to its sign.".to_string()
+                        } else {
+                            format!("Repeated: {}. There the basis itself is arbitrary, not only the signs.", repeated.join("; "))
+                        }}</p>
+                        <div class="flip-row">{toggles}</div>
+                        <p class="hint">"The solver's sign for each eigenvector is arbitrary: flipping one is as valid a choice. SignDSS's embeddings flip with it and its link scores do not change; SignNet's do not change at all; the MLP's change arbitrarily."</p>
+                        {orbit_labs::signs::KNOBS.iter().filter(|k| k.key == "vec").map(|knob| view! { <KnobField session=session knob=knob /> }).collect_view()}
+                    </div>
+                </div>
+            </section>
+        })
+    }
+}
+
+/// The sign-flip lab's results.
+#[component]
+pub fn SignsView(
+    /// The page's state.
+    session: Session,
+) -> impl IntoView {
+    let x_max = Signal::derive(move || session.steps.get() as f64);
+    let losses = Signal::derive(move || {
+        LinkModel::ALL
+            .iter()
+            .map(|&m| Series {
+                name: m.label().into(),
+                color: colour(m),
+                points: loss_points(session, m.label()),
+                markers: false,
+                band: Vec::new(),
+            })
+            .collect()
+    });
+    let aucs = Signal::derive(move || {
+        LinkModel::ALL
+            .iter()
+            .map(|&m| Series {
+                name: m.label().into(),
+                color: colour(m),
+                points: report_points(session, &format!("{}_val_auc", m.label().to_lowercase())),
+                markers: true,
+                band: Vec::new(),
+            })
+            .collect()
+    });
+    let rows = move || {
+        LinkModel::ALL
+            .iter()
+            .map(|&m| {
+                let key = m.label().to_lowercase();
+                let fmt = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into());
+                view! {
+                    <tr>
+                        <td><span class="swatch" style=format!("background:{}", colour(m))></span>{m.label()}</td>
+                        <td>{describe(m)}</td>
+                        <td class="num">{fmt(latest(session, &format!("{key}_val_auc")))}</td>
+                        <td class="num" data-testid=format!("auc-{key}")>{fmt(latest(session, &format!("{key}_test_auc")))}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <table class="models" data-testid="signs-table">
+            <thead><tr><th>"model"</th><th>"symmetry"</th><th>"validation AUC"</th><th>"test AUC at best validation"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <p class="hint">"Link prediction on two copies of a random graph joined by random edges: a structural model cannot tell node i from its twin in the other copy, so it cannot tell a link (i, j) from (i, twin of j). AUC 0.5 is chance."</p>
+        <div class="plots">
+            <LinePlot title="Training loss" x_label="epoch" y_label="binary cross-entropy (nats)"
+                series=losses y_scale=YScale::Linear x_max=x_max testid="signs-loss-plot" />
+            <LinePlot title="Validation AUC" x_label="epoch" y_label="AUC (0.5 = chance)"
+                series=aucs y_scale=YScale::Fixed(0.3, 1.0) x_max=x_max testid="signs-auc-plot" />
+        </div>
+        <EigenPanel session=session />
+    }
+}
