@@ -1,19 +1,15 @@
-//! Link prediction on two copies of a random graph plus random cross edges: k eigenvectors of
-//! the training graph's normalised Laplacian (without the trivial one), an 80/10/10 edge split,
-//! negatives resampled every epoch, BCE, Adam; test AUC at the best validation AUC.
+//! The link-prediction task: two copies of a random graph plus random cross edges, k
+//! eigenvectors of the training graph's normalised Laplacian (without the trivial one), an
+//! 80/10/10 edge split with fixed validation and test negatives. [`super::SignsRun`] trains the
+//! models on it (negatives resampled every epoch, BCE, Adam; test AUC at the best validation
+//! AUC).
 
 use burn::tensor::{Device, Tensor, TensorData};
 use orbit_math::Rng;
 use orbit_math::graph::{Graph, Laplacian, spectrum};
-use orbit_math::stats::auc;
-use orbit_models::sign::{
-    DecodeOnly, GcnConfig, GraphTensors, LinkData, LinkPredictor, LinkTrainer, NodeEmbedder,
-    RowMlpConfig, SignDssConfig, SignNetConfig, sample_non_edges,
-};
+use orbit_models::sign::{GraphTensors, LinkData, sample_non_edges};
 
-use crate::run::RunError;
-
-/// Settings of the link-prediction experiment.
+/// Settings of the link-prediction task.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkSettings {
     /// Nodes of each copy.
@@ -24,10 +20,6 @@ pub struct LinkSettings {
     pub cross: usize,
     /// Eigenvectors used.
     pub k: usize,
-    /// Training epochs (full-batch steps).
-    pub epochs: usize,
-    /// Adam's learning rate.
-    pub lr: f64,
 }
 
 impl Default for LinkSettings {
@@ -37,8 +29,6 @@ impl Default for LinkSettings {
             p: 0.05,
             cross: 200,
             k: 8,
-            epochs: 200,
-            lr: 0.01,
         }
     }
 }
@@ -150,159 +140,5 @@ impl LinkTask {
             v_eval: v(device),
             graph_eval: GraphTensors::new(&self.train_graph, device),
         }
-    }
-}
-
-/// One model's result.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LinkResult {
-    /// The model.
-    pub model: LinkModel,
-    /// Training loss per epoch.
-    pub losses: Vec<f32>,
-    /// Validation AUC per epoch.
-    pub val_auc: Vec<f64>,
-    /// Test AUC at the epoch of the best validation AUC.
-    pub test_auc: f64,
-}
-
-async fn fit<M: NodeEmbedder>(
-    embedder: M,
-    model: LinkModel,
-    task: &LinkTask,
-    settings: &LinkSettings,
-    seed: u64,
-    device: &Device,
-) -> Result<LinkResult, RunError> {
-    let k = task.eigenvectors.len() / task.graph.n;
-    let data = task.data(k, device);
-    let mut trainer = LinkTrainer::new(
-        LinkPredictor::new(embedder, &device.clone().autodiff()),
-        settings.lr,
-    );
-    let mut rng = Rng::new(seed).fork("epoch negatives");
-    let (mut losses, mut val_auc) = (Vec::new(), Vec::new());
-    let (mut best_val, mut test_auc) = (f64::NEG_INFINITY, 0.5);
-    let score = |s: &[f32], split: usize| (s[..split].to_vec(), s[split..].to_vec());
-    for _ in 0..settings.epochs {
-        let negatives = sample_non_edges(task.graph.n, &task.train, task.train.len(), &mut rng);
-        losses.push(trainer.step(&data, &task.train, &negatives).await?);
-        let pairs: Vec<(usize, usize)> = task
-            .val
-            .iter()
-            .chain(&task.val_negatives)
-            .copied()
-            .collect();
-        let (pos, neg) = score(&trainer.scores(&data, &pairs).await?, task.val.len());
-        let v = auc(&pos, &neg).unwrap_or(0.5);
-        val_auc.push(v);
-        if v > best_val {
-            best_val = v;
-            let pairs: Vec<(usize, usize)> = task
-                .test
-                .iter()
-                .chain(&task.test_negatives)
-                .copied()
-                .collect();
-            let (pos, neg) = score(&trainer.scores(&data, &pairs).await?, task.test.len());
-            test_auc = auc(&pos, &neg).unwrap_or(0.5);
-        }
-    }
-    Ok(LinkResult {
-        model,
-        losses,
-        val_auc,
-        test_auc,
-    })
-}
-
-/// Trains `model` on `task` from `seed`.
-pub async fn train(
-    model: LinkModel,
-    task: &LinkTask,
-    settings: &LinkSettings,
-    seed: u64,
-    device: &Device,
-) -> Result<LinkResult, RunError> {
-    let k = task.eigenvectors.len() / task.graph.n;
-    let ad = device.clone().autodiff();
-    match model {
-        LinkModel::SignDss => {
-            fit(
-                SignDssConfig::new(k).init(seed, &ad),
-                model,
-                task,
-                settings,
-                seed,
-                device,
-            )
-            .await
-        }
-        LinkModel::SignNet => {
-            fit(
-                SignNetConfig::new(k, k).init(seed, &ad),
-                model,
-                task,
-                settings,
-                seed,
-                device,
-            )
-            .await
-        }
-        LinkModel::DecodeOnly => {
-            fit(DecodeOnly::new(k, &ad), model, task, settings, seed, device).await
-        }
-        LinkModel::Gcn => {
-            fit(
-                GcnConfig::new(32).init(seed, &ad),
-                model,
-                task,
-                settings,
-                seed,
-                device,
-            )
-            .await
-        }
-        LinkModel::Mlp => {
-            fit(
-                RowMlpConfig::new(k, k).init(seed, &ad),
-                model,
-                task,
-                settings,
-                seed,
-                device,
-            )
-            .await
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The lab's claim (SCIENCE.md §3): on two copies of a random graph, SignDSS beats
-    /// DecodeOnly, which beats the GCN, in test AUC at the best validation AUC.
-    #[test]
-    fn sign_dss_beats_decode_only_which_beats_the_gcn() {
-        let settings = LinkSettings::default();
-        let task = LinkTask::new(&settings, 1);
-        assert_eq!(task.graph.n, 400);
-        let device = Device::flex();
-        let results: Vec<LinkResult> = LinkModel::ALL
-            .iter()
-            .map(|&m| pollster::block_on(train(m, &task, &settings, 1, &device)).unwrap())
-            .collect();
-        let aucs: Vec<(&str, f64)> = results
-            .iter()
-            .map(|r| (r.model.label(), r.test_auc))
-            .collect();
-        eprintln!("test AUC: {aucs:?}");
-        let get = |m: LinkModel| results.iter().find(|r| r.model == m).unwrap().test_auc;
-        assert!(
-            get(LinkModel::SignDss) > get(LinkModel::DecodeOnly),
-            "{aucs:?}"
-        );
-        assert!(get(LinkModel::DecodeOnly) > get(LinkModel::Gcn), "{aucs:?}");
     }
 }

@@ -44,8 +44,8 @@ impl Default for SignsSettings {
             p: link.p,
             cross: link.cross,
             k: link.k,
-            lr: link.lr,
-            steps: link.epochs,
+            lr: 0.01,
+            steps: 200,
             eval: 10,
             vec: 1,
             flips: 0,
@@ -54,15 +54,13 @@ impl Default for SignsSettings {
 }
 
 impl SignsSettings {
-    /// The experiment's link-prediction settings.
+    /// The link-prediction task's settings.
     pub fn link(&self) -> link::LinkSettings {
         link::LinkSettings {
             nodes: self.nodes,
             p: self.p,
             cross: self.cross,
             k: self.k,
-            epochs: self.steps,
-            lr: self.lr,
         }
     }
 }
