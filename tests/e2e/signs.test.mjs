@@ -28,6 +28,13 @@ test('the sign-flip lab trains five link predictors, SignDSS > DecodeOnly > GCN,
   await page.waitForFunction(() => location.search.includes('flips=1'));
   await page.waitForFunction((b) => document.querySelector('[data-testid=graph-svg] circle')?.getAttribute('fill') !== b, before);
   assert.equal(await page.getByTestId('step-count').innerText(), steps, 'a flip changes the view, not the run');
+  // The models under the flip: SignDSS flips with it, SignNet does not move, the MLP does neither.
+  await page.getByTestId('flip-panel').filter({ hasText: 'flipped: v1' }).waitFor();
+  const err = async (id) => parseFloat(await page.getByTestId(id).innerText());
+  const [dssEq, netInv, mlpInv, mlpEq] = await Promise.all(['eqv-signdss', 'inv-signnet', 'inv-mlp', 'eqv-mlp'].map(err));
+  console.log(`signs flip panel: SignDSS equivariance ${dssEq}, SignNet change ${netInv}, MLP change ${mlpInv} / equivariance ${mlpEq}`);
+  assert.ok(dssEq < 1e-6 && netInv < 1e-6, 'SignDSS equivariant, SignNet invariant');
+  assert.ok(mlpInv > 1e-3 && mlpEq > 1e-3, 'the MLP is neither');
   await screenshot(page, 'signs');
   assert.deepEqual(p.errors, []);
   await context.close();

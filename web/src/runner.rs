@@ -134,6 +134,11 @@ async fn run(s: Session, generation: u64) {
                 Ok(_) => return,
                 Err(e) => log::warn!("the action panel failed: {e}"),
             }
+            match run.flip_panel(&experiment).await {
+                Ok(panel) if !stale() => s.flip.set(panel),
+                Ok(_) => return,
+                Err(e) => log::warn!("the flip panel failed: {e}"),
+            }
         }
         let playing = s.playing.get_untracked();
         if finished || (!playing && s.pending_steps.get_untracked() == 0) {

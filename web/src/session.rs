@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use orbit_labs::dimension::DimensionView;
 use orbit_labs::groups::{ActionPanel, Family};
-use orbit_labs::signs::SignsView;
+use orbit_labs::signs::{FlipPanel, SignsView};
 use orbit_labs::{Experiment, Metrics, link};
 use orbit_math::dimension::Points;
 use serde_json::Value;
@@ -87,6 +87,8 @@ pub struct Session {
     pub dimension: RwSignal<Option<DimensionView>>,
     /// The graph and spectrum of a sign-flip-lab run.
     pub signs: RwSignal<Option<SignsView>>,
+    /// How the sign-flip lab's models respond to the chosen flips.
+    pub flip: RwSignal<Option<FlipPanel>>,
     /// Points the user loaded from CSV (used when the dimension lab's cloud is `custom`).
     pub custom_points: RwSignal<Option<Points>>,
 }
@@ -116,6 +118,7 @@ impl Session {
             models: RwSignal::new(Vec::new()),
             dimension: RwSignal::new(None),
             signs: RwSignal::new(None),
+            flip: RwSignal::new(None),
             custom_points: RwSignal::new(None),
         };
         session.sync_url();
@@ -148,6 +151,7 @@ impl Session {
         self.models.set(Vec::new());
         self.dimension.set(None);
         self.signs.set(None);
+        self.flip.set(None);
         self.speed.set(0.0);
         self.pending_steps.set(0);
         runner::spawn(*self, self.generation.get_untracked());

@@ -199,6 +199,17 @@ impl Run {
         }
     }
 
+    /// The flip panel of a sign-flip-lab run for the experiment's view settings.
+    pub async fn flip_panel(
+        &self,
+        experiment: &Experiment,
+    ) -> Result<Option<crate::signs::FlipPanel>, RunError> {
+        match (self, &experiment.lab) {
+            (Run::Signs(r), LabSettings::Signs(s)) => Ok(Some(r.flip_panel(s.flips, s.vec).await?)),
+            _ => Ok(None),
+        }
+    }
+
     /// The graph and spectrum of a sign-flip-lab run.
     pub fn signs_view(&self) -> Option<&crate::signs::SignsView> {
         match self {

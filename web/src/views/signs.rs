@@ -64,8 +64,7 @@ fn diverging(t: f64) -> String {
 
 /// The graph in a spectral layout (eigenvectors 1 and 2 of the solver, unflipped, so the
 /// drawing stays put under flips), nodes coloured by the chosen eigenvector times its sign.
-fn graph_svg(v: &View, shown: usize, sign: f64) -> impl IntoView + use<> {
-    let size = 420.0;
+fn graph_svg(v: &View, values: &[f64], size: f64) -> impl IntoView + use<> {
     let s = &v.spectrum;
     let n = v.graph.n;
     let coord = |c: usize, i: usize| s.vectors.get(c).map_or(0.0, |vec| vec[i]);
@@ -77,7 +76,8 @@ fn graph_svg(v: &View, shown: usize, sign: f64) -> impl IntoView + use<> {
             size / 2.0 - 0.45 * size * coord(2, i) / sy,
         )
     };
-    let colour_scale = (0..n).map(|i| coord(shown, i).abs()).fold(1e-12, f64::max);
+    let colour_scale = values.iter().map(|x| x.abs()).fold(1e-12, f64::max);
+    let radius = if size < 300.0 { 2.2 } else { 3.5 };
     let edges: Vec<_> = v
         .graph
         .edges
@@ -90,8 +90,8 @@ fn graph_svg(v: &View, shown: usize, sign: f64) -> impl IntoView + use<> {
     let nodes: Vec<_> = (0..n)
         .map(|i| {
             let (cx, cy) = at(i);
-            let fill = diverging(sign * coord(shown, i) / colour_scale);
-            view! { <circle cx=cx cy=cy r="3.5" fill=fill stroke="#374151" stroke-width="0.4" /> }
+            let fill = diverging(values.get(i).copied().unwrap_or(0.0) / colour_scale);
+            view! { <circle cx=cx cy=cy r=radius fill=fill stroke="#374151" stroke-width="0.4" /> }
         })
         .collect();
     view! {
@@ -185,7 +185,7 @@ fn EigenPanel(session: Session) -> impl IntoView {
                 <div class="eigen-row">
                     <figure class="graph-figure">
                         <figcaption>{format!("Training graph, {} nodes, coloured by eigenvector v{shown} (sign {}); spectral layout", v.graph.n, if sign < 0.0 { "−" } else { "+" })}</figcaption>
-                        {graph_svg(&v, shown, sign)}
+                        {graph_svg(&v, &v.spectrum.vectors[shown].iter().map(|x| sign * x).collect::<Vec<f64>>(), 420.0)}
                         <div class="colour-legend"><span>"−"</span><span class="gradient" style=format!("background:linear-gradient(to right,{},{},{})", diverging(-1.0), diverging(0.0), diverging(1.0))></span><span>"+"</span><span class="legend-note">"entry of the eigenvector at each node (scaled to its largest entry)"</span></div>
                     </figure>
                     <div>
@@ -203,6 +203,56 @@ fn EigenPanel(session: Session) -> impl IntoView {
                         {orbit_labs::signs::KNOBS.iter().filter(|k| k.key == "vec").map(|knob| view! { <KnobField session=session knob=knob /> }).collect_view()}
                     </div>
                 </div>
+            </section>
+        })
+    }
+}
+
+/// SignDSS, SignNet and the MLP side by side under the chosen flips.
+#[component]
+fn FlipOutputs(session: Session) -> impl IntoView {
+    move || {
+        let v = session.signs.get()?;
+        let panel = session.flip.get()?;
+        let flipped: Vec<String> = panel
+            .signs
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s < 0.0)
+            .map(|(c, _)| format!("v{}", c + 1))
+            .collect();
+        let what = if flipped.is_empty() {
+            "no flip yet: toggle a sign above".to_string()
+        } else {
+            format!("flipped: {}", flipped.join(", "))
+        };
+        let cards: Vec<_> = panel
+            .rows
+            .iter()
+            .map(|r| {
+                let key = r.model.label().to_lowercase();
+                let verdict = match r.model {
+                    LinkModel::SignDss => "column flips exactly with its eigenvector",
+                    LinkModel::SignNet => "does not change",
+                    _ => "changes arbitrarily",
+                };
+                view! {
+                    <figure class="graph-figure flip-card">
+                        <figcaption><b>{r.model.label()}</b>{format!(": output column {} after the flip, {verdict}", panel.column + 1)}</figcaption>
+                        {graph_svg(&v, &r.column, 260.0)}
+                        <p class="flip-errors">
+                            "change |f(VS) − f(V)|: " <b data-testid=format!("inv-{key}")>{format!("{:.1e}", r.invariance_error)}</b>
+                            <br/>"equivariance |f(VS) − f(V)S|: " <b data-testid=format!("eqv-{key}")>{format!("{:.1e}", r.equivariance_error)}</b>
+                        </p>
+                    </figure>
+                }
+            })
+            .collect();
+        Some(view! {
+            <section class="eigen-panel" data-testid="flip-panel">
+                <h3>{format!("The models under the flip ({what})")}</h3>
+                <div class="flip-cards">{cards}</div>
+                <p class="hint">"Errors are the largest entry-wise difference relative to the largest output, over all nodes and columns; about 1e-7 or less is float rounding, i.e. exact. Colours: the shown output column at every node, on the same layout as above."</p>
             </section>
         })
     }
@@ -269,5 +319,6 @@ pub fn SignsView(
                 series=aucs y_scale=YScale::Fixed(0.3, 1.0) x_max=x_max testid="signs-auc-plot" />
         </div>
         <EigenPanel session=session />
+        <FlipOutputs session=session />
     }
 }

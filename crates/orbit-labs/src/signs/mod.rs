@@ -7,7 +7,7 @@
 pub mod link;
 mod run;
 
-pub use run::{SignsRun, SignsView};
+pub use run::{FlipPanel, FlipRow, SignsRun, SignsView};
 
 use serde::{Deserialize, Serialize};
 

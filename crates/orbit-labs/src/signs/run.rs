@@ -1,6 +1,6 @@
 //! [`SignsRun`]: every link-prediction model trained side by side, one epoch per step.
 
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor, TensorData};
 use orbit_math::Rng;
 use orbit_math::graph::{Graph, Laplacian, Spectrum, spectrum};
 use orbit_math::stats::auc;
@@ -59,6 +59,30 @@ pub struct SignsView {
     pub spectrum: Spectrum,
     /// Eigenvectors given to the models.
     pub k: usize,
+}
+
+/// One model's response to a sign flip of its input eigenvectors.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlipRow {
+    /// The model.
+    pub model: LinkModel,
+    /// `max|f(VS) − f(V)| / max|f(V)|`: 0 for a sign-invariant model.
+    pub invariance_error: f64,
+    /// `max|f(VS) − f(V)S| / max|f(V)|`: 0 for a sign-equivariant model.
+    pub equivariance_error: f64,
+    /// Column `vec` of `f(VS)`, one value per node.
+    pub column: Vec<f64>,
+}
+
+/// SignDSS, SignNet and the MLP under the flips `S` the viewer chose.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlipPanel {
+    /// The flips, one sign per eigenvector.
+    pub signs: Vec<f32>,
+    /// The column shown (0-based).
+    pub column: usize,
+    /// One row per model.
+    pub rows: Vec<FlipRow>,
 }
 
 /// A sign-flip-lab run.
@@ -167,6 +191,58 @@ impl SignsRun {
         Ok(())
     }
 
+    /// How SignDSS, SignNet and the MLP respond to the sign flips `flips` (bit `c` flips
+    /// eigenvector `c + 1`), showing output column `vec` (1-based).
+    pub async fn flip_panel(&self, flips: u64, vec: usize) -> Result<FlipPanel, RunError> {
+        let k = self.view.k;
+        let signs: Vec<f32> = (0..k)
+            .map(|c| if flips >> c & 1 == 1 { -1.0 } else { 1.0 })
+            .collect();
+        let device = self.data.v_eval.device();
+        let s =
+            Tensor::<1>::from_data(TensorData::new(signs.clone(), [k]), &device).unsqueeze::<2>();
+        let v = self.data.v_eval.clone();
+        let vs = v.clone() * s;
+        let column = vec.clamp(1, k) - 1;
+        let mut rows = Vec::new();
+        for m in &self.members {
+            if !matches!(
+                m.model,
+                LinkModel::SignDss | LinkModel::SignNet | LinkModel::Mlp
+            ) {
+                continue;
+            }
+            let g = &self.data.graph_eval;
+            let (z0, width) = each!(&m.trainer, t => t.embeddings(v.clone(), g).await?);
+            let (z1, _) = each!(&m.trainer, t => t.embeddings(vs.clone(), g).await?);
+            let scale = z0.iter().fold(1e-12f32, |a, x| a.max(x.abs()));
+            let mut inv = 0f32;
+            let mut eqv = 0f32;
+            for (i, (a, b)) in z0.iter().zip(&z1).enumerate() {
+                let sign = signs.get(i % width).copied().unwrap_or(1.0);
+                inv = inv.max((b - a).abs());
+                eqv = eqv.max((b - a * sign).abs());
+            }
+            let col = column.min(width - 1);
+            rows.push(FlipRow {
+                model: m.model,
+                invariance_error: f64::from(inv / scale),
+                equivariance_error: f64::from(eqv / scale),
+                column: z1
+                    .iter()
+                    .skip(col)
+                    .step_by(width)
+                    .map(|x| f64::from(*x))
+                    .collect(),
+            });
+        }
+        Ok(FlipPanel {
+            signs,
+            column,
+            rows,
+        })
+    }
+
     /// Validation AUC now and test AUC at the best validation AUC, per model.
     pub async fn report(&mut self) -> Result<Metrics, RunError> {
         self.evaluate().await?;
@@ -239,6 +315,29 @@ mod tests {
             assert!((0.0..=1.0).contains(&v), "{key}: {v}");
         }
         assert_eq!(a, run(1));
+    }
+
+    /// Under a flip, SignDSS's output flips with it exactly, SignNet's does not change, and the
+    /// MLP's does neither.
+    #[test]
+    fn the_flip_panel_measures_each_models_symmetry() {
+        let settings = SignsSettings {
+            steps: 5,
+            ..SignsSettings::default()
+        };
+        let mut run = SignsRun::new(&settings, 1, &Device::flex());
+        for _ in 0..5 {
+            pollster::block_on(run.step()).unwrap();
+        }
+        let panel = pollster::block_on(run.flip_panel(0b101, 1)).unwrap();
+        assert_eq!(panel.signs[..3], [-1.0, 1.0, -1.0]);
+        let row = |m| panel.rows.iter().find(|r| r.model == m).unwrap();
+        assert!(row(LinkModel::SignDss).equivariance_error < 1e-7);
+        assert!(row(LinkModel::SignDss).invariance_error > 1e-3);
+        assert!(row(LinkModel::SignNet).invariance_error < 1e-7);
+        let mlp = row(LinkModel::Mlp);
+        assert!(mlp.invariance_error > 1e-3 && mlp.equivariance_error > 1e-3);
+        assert_eq!(row(LinkModel::SignDss).column.len(), 400);
     }
 
     /// The lab's claim (SCIENCE.md §3): on two copies of a random graph, SignDSS beats

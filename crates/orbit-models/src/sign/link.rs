@@ -174,6 +174,19 @@ impl<M: NodeEmbedder> LinkTrainer<M> {
         Ok(values.iter::<f32>().collect())
     }
 
+    /// Node embeddings of the current model for eigenvectors `v` (plain device), row-major,
+    /// with their width.
+    pub async fn embeddings(
+        &self,
+        v: Tensor<2>,
+        graph: &GraphTensors,
+    ) -> Result<(Vec<f32>, usize), ExecutionError> {
+        let z = self.predictor.valid().embedder.embed(v, graph);
+        let width = z.dims()[1];
+        let values = z.into_data_async().await?;
+        Ok((values.iter::<f32>().collect(), width))
+    }
+
     /// Steps taken.
     pub fn steps(&self) -> usize {
         self.steps
