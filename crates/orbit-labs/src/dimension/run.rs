@@ -224,22 +224,12 @@ impl DimensionRun {
                 }
             }
         }
-        for s in &self.view.scaling {
-            let suffix = match s.symmetry {
-                PlaneSymmetry::None => String::new(),
-                PlaneSymmetry::Cyclic(k) => format!("_c{k}"),
-                PlaneSymmetry::So2 => "_so2".into(),
-            };
+        let several_seeds = self.gap_trains.len() > 1;
+        for (s, spread) in self.view.scaling.iter().zip(&self.view.scaling_spread) {
+            let suffix = metric_suffix(s.symmetry);
             m = m.with(&format!("scaling_dimension{suffix}"), s.dimension);
             m = m.with(&format!("scaling_slope{suffix}"), s.slope);
-        }
-        for (s, spread) in self.view.scaling.iter().zip(&self.view.scaling_spread) {
-            if self.gap_trains.len() > 1 {
-                let suffix = match s.symmetry {
-                    PlaneSymmetry::None => String::new(),
-                    PlaneSymmetry::Cyclic(k) => format!("_c{k}"),
-                    PlaneSymmetry::So2 => "_so2".into(),
-                };
+            if several_seeds {
                 m = m.with(&format!("scaling_dimension{suffix}_spread"), *spread);
             }
         }
@@ -452,6 +442,15 @@ impl DimensionRun {
             train,
             orbit,
         })
+    }
+}
+
+/// The suffix of a symmetry's metric names: none, `_c4`, `_so2`.
+fn metric_suffix(symmetry: PlaneSymmetry) -> String {
+    match symmetry {
+        PlaneSymmetry::None => String::new(),
+        PlaneSymmetry::Cyclic(k) => format!("_c{k}"),
+        PlaneSymmetry::So2 => "_so2".into(),
     }
 }
 

@@ -156,8 +156,9 @@ impl GroupsRun {
     /// Accuracies and equivariance errors of every model, without training.
     pub async fn report(&mut self) -> Result<Metrics, RunError> {
         let mut m = Metrics::new(self.steps());
+        // One sample of test digits serves the pixels and every model's layers.
+        let (sample, sample_x) = features::sample(&self.test, &self.device);
         if self.pixel_dimension.is_none() {
-            let (sample, _) = features::sample(&self.test, &self.device);
             let points = features::pixel_points(&sample);
             self.pixel_dimension = Some(features::estimate(&points, self.yielder.as_ref()).await);
         }
@@ -171,8 +172,7 @@ impl GroupsRun {
             let key = member.family.key();
             let model = member.trainer.model().valid();
             let y = self.yielder.as_ref();
-            let (_, sample_x) = features::sample(&self.test, &self.device);
-            let dims = features::layer_dimensions(&model, sample_x, y).await?;
+            let dims = features::layer_dimensions(&model, sample_x.clone(), y).await?;
             for (l, (twonn, mle)) in dims.into_iter().enumerate() {
                 for (name, v) in [("twonn", twonn), ("mle", mle)] {
                     if v.is_finite() {

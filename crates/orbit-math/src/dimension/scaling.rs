@@ -25,7 +25,6 @@ pub fn default_sizes(max: usize) -> Vec<usize> {
 #[derive(Clone, Debug)]
 pub struct GapAccumulator {
     sizes: Vec<usize>,
-    symmetry: PlaneSymmetry,
     metric: OrbitMetric,
     sums: Vec<f64>,
     count: usize,
@@ -37,7 +36,6 @@ impl GapAccumulator {
         let sums = vec![0.0; sizes.len()];
         Self {
             sizes,
-            symmetry,
             metric: OrbitMetric::new(symmetry),
             sums,
             count: 0,
@@ -78,7 +76,7 @@ impl GapAccumulator {
             .zip(&self.sums)
             .map(|(n, s)| (*n, s / self.count as f64))
             .collect();
-        Scaling::fit(self.symmetry, points)
+        Scaling::fit(self.metric.symmetry(), points)
     }
 }
 

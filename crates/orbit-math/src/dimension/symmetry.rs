@@ -86,6 +86,11 @@ impl OrbitMetric {
         }
     }
 
+    /// The symmetry this metric measures under.
+    pub fn symmetry(&self) -> PlaneSymmetry {
+        self.symmetry
+    }
+
     /// `min_{g ∈ G} ‖x − g·y‖²`.
     #[inline]
     pub fn distance2(&self, x: &[f64], y: &[f64]) -> f64 {
