@@ -139,6 +139,11 @@ async fn run(s: Session, generation: u64) {
                 Ok(_) => return,
                 Err(e) => log::warn!("the flip panel failed: {e}"),
             }
+            match run.cloud_view(&experiment).await {
+                Ok(view) if !stale() => s.cloud.set(view),
+                Ok(_) => return,
+                Err(e) => log::warn!("the O(d) view failed: {e}"),
+            }
         }
         let playing = s.playing.get_untracked();
         if finished || (!playing && s.pending_steps.get_untracked() == 0) {

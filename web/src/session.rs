@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use orbit_labs::dimension::DimensionView;
 use orbit_labs::groups::{ActionPanel, Family};
-use orbit_labs::signs::{FlipPanel, SignsView};
+use orbit_labs::signs::{CloudView, FlipPanel, SignsView};
 use orbit_labs::{Experiment, Metrics, link};
 use orbit_math::dimension::Points;
 use serde_json::Value;
@@ -89,6 +89,8 @@ pub struct Session {
     pub signs: RwSignal<Option<SignsView>>,
     /// How the sign-flip lab's models respond to the chosen flips.
     pub flip: RwSignal<Option<FlipPanel>>,
+    /// The sign-flip lab's O(d) cloud, turned as the viewer chose, with every model's arrows.
+    pub cloud: RwSignal<Option<CloudView>>,
     /// Points the user loaded from CSV (used when the dimension lab's cloud is `custom`).
     pub custom_points: RwSignal<Option<Points>>,
 }
@@ -119,6 +121,7 @@ impl Session {
             dimension: RwSignal::new(None),
             signs: RwSignal::new(None),
             flip: RwSignal::new(None),
+            cloud: RwSignal::new(None),
             custom_points: RwSignal::new(None),
         };
         session.sync_url();
@@ -152,6 +155,7 @@ impl Session {
         self.dimension.set(None);
         self.signs.set(None);
         self.flip.set(None);
+        self.cloud.set(None);
         self.speed.set(0.0);
         self.pending_steps.set(0);
         runner::spawn(*self, self.generation.get_untracked());

@@ -210,6 +210,17 @@ impl Run {
         }
     }
 
+    /// The O(d) point-cloud view of a sign-flip-lab run for the experiment's view settings.
+    pub async fn cloud_view(
+        &self,
+        experiment: &Experiment,
+    ) -> Result<Option<crate::signs::CloudView>, RunError> {
+        match (self, &experiment.lab) {
+            (Run::Signs(r), LabSettings::Signs(s)) => Ok(Some(r.cloud_view(s.turn).await?)),
+            _ => Ok(None),
+        }
+    }
+
     /// The graph and spectrum of a sign-flip-lab run.
     pub fn signs_view(&self) -> Option<&crate::signs::SignsView> {
         match self {

@@ -5,6 +5,7 @@
 //!   natively and in the page.
 //! - [`digits`]: the 8×8 handwritten digits (parsing and the [`Digits`] table).
 //! - [`graph`]: graphs, their Laplacians and spectra with eigenvalue multiplicities.
+//! - [`frame`]: small point clouds, their PCA frames and the O(d) task's target.
 //! - [`group`]: C4 and D4, their elements (slots) and their action on images and p4/p4m maps.
 //! - [`split`]: seeded train/test splits of row indices.
 //! - [`stats`]: confusion matrices and per-class accuracy.
@@ -21,6 +22,7 @@
 
 pub mod digits;
 pub mod dimension;
+pub mod frame;
 pub mod graph;
 pub mod group;
 pub mod plot;

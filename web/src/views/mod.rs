@@ -4,6 +4,7 @@ pub mod baseline;
 pub mod dimension;
 pub mod groups;
 pub mod signs;
+mod signs_cloud;
 
 use crate::session::Session;
 

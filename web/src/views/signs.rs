@@ -320,5 +320,6 @@ pub fn SignsView(
         </div>
         <EigenPanel session=session />
         <FlipOutputs session=session />
+        <super::signs_cloud::CloudPanel session=session />
     }
 }

@@ -1,13 +1,17 @@
 //! The sign-flip lab (SCIENCE.md §3): Laplacian eigenvectors, their sign ambiguity (and basis
 //! ambiguity where eigenvalues repeat), and link prediction on two copies of a random graph
-//! with SignDSS against SignNet, DecodeOnly, a GCN and a plain MLP, trained side by side.
-//! Still to come: the O(d) point-cloud task, drawing your own graph, and the panel that
-//! compares the models' outputs under a flip.
+//! with SignDSS against SignNet, DecodeOnly, a GCN and a plain MLP, trained side by side; and
+//! the O(d) point-cloud task ([`cloud`]), whose models train in the same run.
 
+pub mod cloud;
 pub mod link;
 mod run;
 
+pub use cloud::{CloudArrows, CloudModelId, CloudView};
 pub use run::{FlipPanel, FlipRow, SignsRun, SignsView};
+
+/// O(d) minibatch steps of every point-cloud model per link-prediction epoch.
+pub const CLOUD_STEPS_PER_EPOCH: usize = 10;
 
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +38,10 @@ pub struct SignsSettings {
     pub vec: usize,
     /// View: eigenvectors shown with their sign flipped, one bit each (`flips`).
     pub flips: u64,
+    /// Dimension of the O(d) task's points, 2 or 3 (`dim`).
+    pub dim: usize,
+    /// View: the turn of the shown point cloud, in degrees (`turn`).
+    pub turn: f64,
 }
 
 impl Default for SignsSettings {
@@ -49,6 +57,8 @@ impl Default for SignsSettings {
             eval: 10,
             vec: 1,
             flips: 0,
+            dim: 2,
+            turn: 0.0,
         }
     }
 }
@@ -66,7 +76,7 @@ impl SignsSettings {
 }
 
 /// Knobs that only change the view.
-pub const VIEW_KNOBS: &[&str] = &["vec", "flips"];
+pub const VIEW_KNOBS: &[&str] = &["vec", "flips", "turn"];
 
 /// The lab's knobs.
 pub const KNOBS: &[Knob] = &[
@@ -124,6 +134,22 @@ pub const KNOBS: &[Knob] = &[
         kind: Kind::Int {
             min: 0,
             max: 65_535,
+        },
+    },
+    Knob {
+        key: "dim",
+        label: "O(d): dimension d",
+        help: "Points of the O(d) task live in R² or R³.",
+        kind: Kind::Int { min: 2, max: 3 },
+    },
+    Knob {
+        key: "turn",
+        label: "O(d): turn the cloud (degrees)",
+        help: "Rotates the shown cloud in its first coordinate plane; equivariant models' arrows follow it.",
+        kind: Kind::Float {
+            min: -180.0,
+            max: 180.0,
+            log: false,
         },
     },
 ];

@@ -9,8 +9,9 @@ use orbit_models::sign::{
     RowMlpConfig, SignDss, SignDssConfig, SignNet, SignNetConfig, sample_non_edges,
 };
 
-use super::SignsSettings;
+use super::cloud::{CloudLab, CloudView};
 use super::link::{LinkModel, LinkTask};
+use super::{CLOUD_STEPS_PER_EPOCH, SignsSettings};
 use crate::metrics::Metrics;
 use crate::run::{RunError, StepOutcome, check_loss};
 
@@ -94,6 +95,7 @@ pub struct SignsRun {
     rng: Rng,
     steps: usize,
     view: SignsView,
+    cloud: CloudLab,
 }
 
 impl SignsRun {
@@ -149,7 +151,13 @@ impl SignsRun {
             rng: Rng::new(seed).fork("epoch negatives"),
             steps: 0,
             view,
+            cloud: CloudLab::new(settings.dim, settings.lr, seed, device),
         }
+    }
+
+    /// The O(d) task's shown cloud turned by `turn` degrees, with every model's arrows.
+    pub async fn cloud_view(&self, turn: f64) -> Result<CloudView, RunError> {
+        self.cloud.view(turn).await
     }
 
     /// The graph and spectrum.
@@ -253,6 +261,11 @@ impl SignsRun {
                 .with(&format!("{key}_val_auc"), member.last_val)
                 .with(&format!("{key}_test_auc"), member.test_auc);
         }
+        for (id, aligned, turned) in self.cloud.errors().await? {
+            m = m
+                .with(&format!("od_{}_aligned", id.key()), aligned)
+                .with(&format!("od_{}_turned", id.key()), turned);
+        }
         Ok(m)
     }
 
@@ -273,6 +286,12 @@ impl SignsRun {
                 check_loss(self.steps + 1, f64::from(loss))?,
             ));
         }
+        // The O(d) models' losses on the epoch's last minibatch.
+        let mut cloud_losses = Vec::new();
+        for _ in 0..CLOUD_STEPS_PER_EPOCH {
+            cloud_losses = self.cloud.step(self.steps + 1).await?;
+        }
+        losses.extend(cloud_losses);
         self.steps += 1;
         let finished = self.steps >= self.settings.steps;
         let report = if finished || self.steps.is_multiple_of(self.settings.eval.max(1)) {
@@ -303,7 +322,7 @@ mod tests {
             let mut r = SignsRun::new(&settings, seed, &Device::flex());
             loop {
                 let out = pollster::block_on(r.step()).unwrap();
-                assert_eq!(out.losses.len(), 5);
+                assert_eq!(out.losses.len(), 5 + 4);
                 if out.finished {
                     break out.report.unwrap();
                 }

@@ -10,13 +10,26 @@
 //! - [`DecodeOnly`]: `Z = V` up to a learned weight per column;
 //! - [`Gcn`]: a GCN on constant features (structural, no eigenvectors);
 //! - [`RowMlp`]: an MLP on the raw rows of `V`, with no symmetry at all.
+//!
+//! The O(d) point-cloud task uses the same idea on PCA frames ([`cloud`]): a sign-equivariant
+//! `h` in the frame gives an O(d)-equivariant model; [`CloudBatch`] expresses clouds in frames
+//! with arbitrary signs and [`CloudTrainer`] fits any [`CloudModel`].
 
 mod baselines;
+pub mod cloud;
+mod cloud_batch;
+mod cloud_trainer;
 mod gate;
 mod link;
 mod signnet;
 
 pub use baselines::{Gcn, GcnConfig, RowMlp, RowMlpConfig, decode_only};
+pub use cloud::{
+    CloudMlp, CloudMlpConfig, CloudModel, FrameAveraged, FrameSignEquivariant, FrameSignInvariant,
+    PairNetConfig,
+};
+pub use cloud_batch::CloudBatch;
+pub use cloud_trainer::CloudTrainer;
 pub use gate::{SignDss, SignDssConfig, SignDssLayer, SignEqGate};
 pub use link::{DecodeOnly, LinkData, LinkPredictor, LinkTrainer, NodeEmbedder, sample_non_edges};
 pub use signnet::{SignNet, SignNetConfig};
