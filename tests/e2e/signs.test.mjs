@@ -1,7 +1,8 @@
 // End-to-end tests of the sign-flip lab in Debian's Chromium.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { siteAndBrowser, open, backendReady, screenshot } from './harness.mjs';
+import { join } from 'node:path';
+import { siteAndBrowser, open, backendReady, screenshot, output } from './harness.mjs';
 
 const site = siteAndBrowser();
 
@@ -36,6 +37,36 @@ test('the sign-flip lab trains five link predictors, SignDSS > DecodeOnly > GCN,
   assert.ok(dssEq < 1e-6 && netInv < 1e-6, 'SignDSS equivariant, SignNet invariant');
   assert.ok(mlpInv > 1e-3 && mlpEq > 1e-3, 'the MLP is neither');
   await screenshot(page, 'signs');
+  assert.deepEqual(p.errors, []);
+  await context.close();
+});
+
+test('the O(d) task: the sign-equivariant frame model fits, the sign-invariant one cannot, the MLP fails on turned clouds, and the arrows follow the turn', async () => {
+  const context = await site.browser.newContext({ viewport: { width: 1360, height: 1100 } });
+  const p = await open(context, `${site.server.origin}/?lab=signs&backend=cpu`);
+  const { page } = p;
+  await backendReady(page);
+  await page.getByTestId('cloud-panel').waitFor();
+  await page.getByTestId('play').click();
+  await page.getByTestId('status').filter({ hasText: 'Finished' }).waitFor({ timeout: 300_000 });
+  const num = async (id) => parseFloat(await page.getByTestId(id).innerText());
+  const [eq, inv, avg, mlp] = await Promise.all(['od-equivariant', 'od-invariant', 'od-averaged', 'od-mlp'].map(num));
+  console.log(`signs O(d): turned-cloud error equivariant ${eq}, invariant ${inv}, frame averaging ${avg}, MLP ${mlp}`);
+  assert.ok(eq < 0.2, `the sign-equivariant model fits (${eq})`);
+  assert.ok(inv > 0.8, `the sign-invariant model cannot (${inv})`);
+  assert.ok(mlp > 5 * eq, `the MLP does worse on turned clouds (${mlp} against ${eq})`);
+
+  const arrow = () => page.getByTestId('cloud-equivariant').locator('line[marker-end]').last().getAttribute('x2');
+  const before = await arrow();
+  const slider = page.getByTestId('turn-slider');
+  await slider.fill('90');
+  await page.waitForFunction(() => location.search.includes('turn=90'));
+  await page.waitForFunction((b) => [...document.querySelectorAll('[data-testid=cloud-equivariant] line[marker-end]')].pop()?.getAttribute('x2') !== b, before);
+  const [eqErr, mlpErr] = await Promise.all(['cloud-eqv-equivariant', 'cloud-eqv-mlp'].map(num));
+  console.log(`signs O(d) at 90°: equivariance error equivariant ${eqErr}, MLP ${mlpErr}`);
+  assert.ok(eqErr < 1e-4, 'the frame model follows the turn');
+  assert.ok(mlpErr > 1e-2, 'the MLP does not');
+  await page.getByTestId('cloud-panel').screenshot({ path: join(output, 'signs-cloud.png') });
   assert.deepEqual(p.errors, []);
   await context.close();
 });

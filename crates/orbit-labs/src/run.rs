@@ -117,8 +117,9 @@ impl Run {
     /// [`Yielder`]); labs whose steps are short ignore it.
     pub fn set_yielder(&mut self, yielder: Yielder) {
         match self {
-            Run::Baseline(_) | Run::Dimension(_) | Run::Signs(_) => {}
+            Run::Baseline(_) | Run::Dimension(_) => {}
             Run::Groups(r) => r.set_yielder(yielder),
+            Run::Signs(r) => r.set_yielder(yielder),
         }
     }
 

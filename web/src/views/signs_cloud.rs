@@ -3,6 +3,7 @@
 //! over training.
 
 use leptos::prelude::*;
+use orbit_labs::LabSettings;
 use orbit_labs::signs::{CloudModelId, CloudView, KNOBS};
 
 use super::report_points;
@@ -36,6 +37,15 @@ fn latest(session: Session, name: &str) -> Option<f64> {
 }
 
 const SIZE: f64 = 250.0;
+
+/// A normalised error: three decimals, or two significant digits below 0.01.
+fn error_text(v: f64) -> String {
+    if v < 0.01 {
+        format!("{v:.1e}")
+    } else {
+        format!("{v:.3}")
+    }
+}
 
 /// One card: the points (projected on the first coordinate plane), the target's arrows in
 /// grey and the model's in its colour.
@@ -94,7 +104,7 @@ fn card(view: &CloudView, index: usize, span: f64, arrow_scale: f64) -> impl Int
                 {points}
             </svg>
             <p class="flip-errors">
-                "error on this cloud Σ|f−y|²/Σ|y|²: " <b data-testid=format!("cloud-error-{key}")>{format!("{:.3}", m.error)}</b>
+                "error on this cloud Σ|f−y|²/Σ|y|²: " <b data-testid=format!("cloud-error-{key}")>{error_text(m.error)}</b>
                 <br/>"equivariance |f(XQ) − f(X)Q| / max|f|: " <b data-testid=format!("cloud-eqv-{key}")>{format!("{:.1e}", m.equivariance_error)}</b>
             </p>
         </figure>
@@ -105,6 +115,12 @@ fn card(view: &CloudView, index: usize, span: f64, arrow_scale: f64) -> impl Int
 #[component]
 pub fn CloudPanel(session: Session) -> impl IntoView {
     let x_max = Signal::derive(move || session.steps.get() as f64);
+    let turn = move || {
+        session.experiment.with(|e| match &e.lab {
+            LabSettings::Signs(s) => s.turn,
+            _ => 0.0,
+        })
+    };
     let errors = Signal::derive(move || {
         CloudModelId::ALL
             .iter()
@@ -121,7 +137,7 @@ pub fn CloudPanel(session: Session) -> impl IntoView {
         CloudModelId::ALL
             .iter()
             .map(|&m| {
-                let fmt = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into());
+                let fmt = |v: Option<f64>| v.map(error_text).unwrap_or_else(|| "–".into());
                 view! {
                     <tr>
                         <td><span class="swatch" style=format!("background:{}", colour(m))></span>{m.label()}</td>
@@ -157,7 +173,7 @@ pub fn CloudPanel(session: Session) -> impl IntoView {
         };
         Some(view! {
             <p class="hint">{format!("One held-out cloud of {} points{projection}. Grey dashed arrows: the target y_i = Σ_j exp(−|x_i − x_j|²)(x_j − x_i); coloured: each model's prediction. Arrows are scaled by {arrow_scale:.2} to be visible.", view.points.len() / d)}</p>
-            <div class="flip-cards">{cards}</div>
+            <div class="flip-cards cloud-cards">{cards}</div>
         })
     };
     view! {
@@ -170,7 +186,17 @@ pub fn CloudPanel(session: Session) -> impl IntoView {
             </table>
             <p class="hint">"Error: Σ|f − y|² / Σ|y|² over 256 held-out clouds (0 = perfect, 1 = predicting zero). Training clouds are aligned with the axes; turned clouds are the same clouds under random orthogonal maps."</p>
             <div class="cloud-controls">
-                {KNOBS.iter().filter(|k| k.key == "turn" || k.key == "dim").map(|knob| view! { <KnobField session=session knob=knob /> }).collect_view()}
+                <label class="turn-slider">
+                    {move || format!("Turn the shown cloud: {:.0}°", turn())}
+                    <input type="range" min="-180" max="180" step="5" data-testid="turn-slider"
+                        prop:value=move || turn().to_string()
+                        on:input=move |ev| {
+                            if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                let _ = session.set_knob("turn", serde_json::Value::from(v));
+                            }
+                        } />
+                </label>
+                {KNOBS.iter().filter(|k| k.key == "dim").map(|knob| view! { <KnobField session=session knob=knob /> }).collect_view()}
             </div>
             {cards}
             <div class="plots">

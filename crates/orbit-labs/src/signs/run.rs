@@ -4,6 +4,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use orbit_math::Rng;
 use orbit_math::graph::{Graph, Laplacian, Spectrum, spectrum};
 use orbit_math::stats::auc;
+use orbit_models::Yielder;
 use orbit_models::sign::{
     DecodeOnly, Gcn, GcnConfig, LinkData, LinkPredictor, LinkTrainer, NodeEmbedder, RowMlp,
     RowMlpConfig, SignDss, SignDssConfig, SignNet, SignNetConfig, sample_non_edges,
@@ -96,6 +97,7 @@ pub struct SignsRun {
     steps: usize,
     view: SignsView,
     cloud: CloudLab,
+    yielder: Option<Yielder>,
 }
 
 impl SignsRun {
@@ -152,6 +154,18 @@ impl SignsRun {
             steps: 0,
             view,
             cloud: CloudLab::new(settings.dim, settings.lr, seed, device),
+            yielder: None,
+        }
+    }
+
+    /// Awaits `yielder` after the link epoch and between the O(d) minibatches of a step.
+    pub fn set_yielder(&mut self, yielder: Yielder) {
+        self.yielder = Some(yielder);
+    }
+
+    async fn pause(&self) {
+        if let Some(y) = &self.yielder {
+            y().await;
         }
     }
 
@@ -261,6 +275,7 @@ impl SignsRun {
                 .with(&format!("{key}_val_auc"), member.last_val)
                 .with(&format!("{key}_test_auc"), member.test_auc);
         }
+        self.pause().await;
         for (id, aligned, turned) in self.cloud.errors().await? {
             m = m
                 .with(&format!("od_{}_aligned", id.key()), aligned)
@@ -289,6 +304,7 @@ impl SignsRun {
         // The O(d) models' losses on the epoch's last minibatch.
         let mut cloud_losses = Vec::new();
         for _ in 0..CLOUD_STEPS_PER_EPOCH {
+            self.pause().await;
             cloud_losses = self.cloud.step(self.steps + 1).await?;
         }
         losses.extend(cloud_losses);
