@@ -70,3 +70,34 @@ test('the O(d) task: the sign-equivariant frame model fits, the sign-invariant o
   assert.deepEqual(p.errors, []);
   await context.close();
 });
+
+test('other graphs: the cycle shows a repeated eigenvalue, a turn inside its eigenspace gives eigenvectors again that no model handles, and the eigensolver is timed', async () => {
+  const context = await site.browser.newContext({ viewport: { width: 1360, height: 1100 } });
+  const p = await open(context, `${site.server.origin}/?lab=signs&backend=cpu`);
+  const { page } = p;
+  await backendReady(page);
+  await page.getByTestId('eigen-panel').waitFor();
+  await page.getByTestId('knob-graph').selectOption('cycle');
+  await page.getByTestId('eigen-panel').filter({ hasText: 'The cycle C₂₄, 24 nodes' }).waitFor();
+  await page.getByTestId('turn-note').filter({ hasText: 'is repeated' }).waitFor();
+  await page.getByTestId('rot-slider').fill('40');
+  await page.waitForFunction(() => location.search.includes('rot=40'));
+  const note = page.getByTestId('turn-note').filter({ hasText: 'still eigenvectors' });
+  await note.waitFor();
+  const residual = parseFloat((await note.innerText()).match(/= ([0-9.e+-]+), so/)[1]);
+  await page.getByTestId('flip-panel').filter({ hasText: 'turned by 40°' }).waitFor();
+  const num = async (id) => parseFloat(await page.getByTestId(id).innerText());
+  const [dssEq, netInv] = await Promise.all(['eqv-signdss', 'inv-signnet'].map(num));
+  console.log(`signs cycle, v1/v2 turned by 40°: residual ${residual}, SignDSS equivariance ${dssEq}, SignNet change ${netInv}`);
+  assert.ok(residual < 1e-9, 'turned vectors are still eigenvectors');
+  assert.ok(dssEq > 1e-3 && netInv > 1e-3, 'a basis turn is not a sign flip');
+  await screenshot(page, 'signs-cycle');
+
+  await page.getByTestId('spectrum-bench-run').click();
+  await page.getByTestId('spectrum-bench-ms').nth(2).waitFor({ timeout: 120_000 });
+  const ms = await page.getByTestId('spectrum-bench-ms').allInnerTexts();
+  console.log(`signs eigensolver in the page: 100 / 200 / 400 nodes ${ms.join(' / ')} ms`);
+  assert.equal(ms.length, 3);
+  assert.deepEqual(p.errors, []);
+  await context.close();
+});

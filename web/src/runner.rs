@@ -97,7 +97,7 @@ async fn run(s: Session, generation: u64) {
         .custom_points
         .with_untracked(|points| Run::with_points(&experiment, &device, points.as_ref()));
     s.dimension.set(run.dimension_view().cloned());
-    s.signs.set(run.signs_view().cloned());
+    s.signs.set(run.signs_view(&experiment).cloned());
     run.set_yielder(Rc::new(|| Box::pin(yield_now())));
     s.params.set(run.num_params());
     s.models.set(run.models());
@@ -129,6 +129,12 @@ async fn run(s: Session, generation: u64) {
         if panel_shown != Some(wanted) {
             panel_shown = Some(wanted);
             let experiment = s.experiment.get_untracked();
+            if let Some(view) = run.signs_view(&experiment)
+                && s.signs
+                    .with_untracked(|v| v.as_ref().is_none_or(|v| v.choice != view.choice))
+            {
+                s.signs.set(Some(view.clone()));
+            }
             match run.action_panel(&experiment).await {
                 Ok(panel) if !stale() => s.panel.set(panel),
                 Ok(_) => return,

@@ -206,7 +206,9 @@ impl Run {
         experiment: &Experiment,
     ) -> Result<Option<crate::signs::FlipPanel>, RunError> {
         match (self, &experiment.lab) {
-            (Run::Signs(r), LabSettings::Signs(s)) => Ok(Some(r.flip_panel(s.flips, s.vec).await?)),
+            (Run::Signs(r), LabSettings::Signs(s)) => {
+                Ok(Some(r.flip_panel(s.flips, s.vec, s.rot).await?))
+            }
             _ => Ok(None),
         }
     }
@@ -222,10 +224,10 @@ impl Run {
         }
     }
 
-    /// The graph and spectrum of a sign-flip-lab run.
-    pub fn signs_view(&self) -> Option<&crate::signs::SignsView> {
-        match self {
-            Run::Signs(r) => Some(r.view()),
+    /// The shown graph and its spectrum of a sign-flip-lab run, for the experiment's `graph`.
+    pub fn signs_view(&mut self, experiment: &Experiment) -> Option<&crate::signs::SignsView> {
+        match (self, &experiment.lab) {
+            (Run::Signs(r), LabSettings::Signs(s)) => Some(r.select_graph(s.graph)),
             _ => None,
         }
     }

@@ -107,6 +107,34 @@ pub fn KnobField(
 
 /// The knobs of the current experiment that shape the run (view knobs, which only change what
 /// a panel shows, sit beside their panel).
+/// A range slider for an angle knob in degrees (−180…180, steps of 5), with its value in the
+/// label: for view knobs that users sweep rather than type.
+#[component]
+pub fn DegreeSlider(
+    /// The page's state.
+    session: Session,
+    /// The knob's key.
+    key: &'static str,
+    /// What the slider turns, e.g. "Turn the shown cloud".
+    label: &'static str,
+    /// The knob's current value.
+    #[prop(into)]
+    value: Signal<f64>,
+) -> impl IntoView {
+    view! {
+        <label class="turn-slider">
+            {move || format!("{label}: {:.0}°", value.get())}
+            <input type="range" min="-180" max="180" step="5" data-testid=format!("{key}-slider")
+                prop:value=move || value.get().to_string()
+                on:input=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        let _ = session.set_knob(key, serde_json::Value::from(v));
+                    }
+                } />
+        </label>
+    }
+}
+
 #[component]
 pub fn Controls(
     /// The page's state.

@@ -12,5 +12,6 @@ pub mod heatmap;
 pub mod notices;
 pub mod plot;
 pub mod share;
+pub mod spectrum_bench;
 pub mod stats;
 pub mod transport;

@@ -4,12 +4,13 @@
 
 use leptos::prelude::*;
 use orbit_labs::LabSettings;
+use orbit_labs::signs::GraphChoice;
 use orbit_labs::signs::SignsView as View;
 use orbit_labs::signs::link::LinkModel;
 use serde_json::Value;
 
 use super::{loss_points, report_points};
-use crate::components::controls::KnobField;
+use crate::components::controls::{DegreeSlider, KnobField};
 use crate::components::plot::{LinePlot, Series, YScale};
 use crate::session::Session;
 
@@ -34,10 +35,10 @@ fn describe(m: LinkModel) -> &'static str {
     }
 }
 
-fn settings(session: Session) -> (usize, u64) {
+fn settings(session: Session) -> (usize, u64, f64) {
     session.experiment.with(|e| match &e.lab {
-        LabSettings::Signs(s) => (s.vec, s.flips),
-        _ => (1, 0),
+        LabSettings::Signs(s) => (s.vec, s.flips, s.rot),
+        _ => (1, 0, 0.0),
     })
 }
 
@@ -45,6 +46,13 @@ fn latest(session: Session, name: &str) -> Option<f64> {
     session
         .reports
         .with(|r| r.iter().rev().find_map(|m| m.get(name)))
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// Blue (negative) – white – red (positive), for `t ∈ [−1, 1]`.
@@ -62,18 +70,28 @@ fn diverging(t: f64) -> String {
     format!("rgb({:.0},{:.0},{:.0})", r, g, b)
 }
 
-/// The graph in a spectral layout (eigenvectors 1 and 2 of the solver, unflipped, so the
-/// drawing stays put under flips), nodes coloured by the chosen eigenvector times its sign.
+/// The graph at its natural positions where it has them, else in a spectral layout
+/// (eigenvectors 1 and 2 of the solver, unflipped and unturned, so the drawing stays put),
+/// nodes coloured by `values`.
 fn graph_svg(v: &View, values: &[f64], size: f64) -> impl IntoView + use<> {
     let s = &v.spectrum;
     let n = v.graph.n;
-    let coord = |c: usize, i: usize| s.vectors.get(c).map_or(0.0, |vec| vec[i]);
-    let span = |c: usize| (0..n).map(|i| coord(c, i).abs()).fold(1e-12, f64::max);
-    let (sx, sy) = (span(1), span(2));
+    let coord = |c: usize, i: usize| match &v.positions {
+        Some(p) => p[i][c - 1],
+        None => s.vectors.get(c).map_or(0.0, |vec| vec[i]),
+    };
+    let range = |c: usize| {
+        (0..n).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), i| {
+            (lo.min(coord(c, i)), hi.max(coord(c, i)))
+        })
+    };
+    let ((x0, x1), (y0, y1)) = (range(1), range(2));
+    let (mx, my) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let half = ((x1 - x0).max(y1 - y0) / 2.0).max(1e-12);
     let at = |i: usize| {
         (
-            size / 2.0 + 0.45 * size * coord(1, i) / sx,
-            size / 2.0 - 0.45 * size * coord(2, i) / sy,
+            size / 2.0 + 0.45 * size * (coord(1, i) - mx) / half,
+            size / 2.0 - 0.45 * size * (coord(2, i) - my) / half,
         )
     };
     let colour_scale = values.iter().map(|x| x.abs()).fold(1e-12, f64::max);
@@ -144,13 +162,37 @@ fn spectrum_svg(v: &View) -> impl IntoView + use<> {
 fn EigenPanel(session: Session) -> impl IntoView {
     move || {
         let v = session.signs.get()?;
-        let (shown, flips) = settings(session);
+        let (shown, flips, rot) = settings(session);
         let shown = shown.clamp(1, v.k);
         let sign = if flips >> (shown - 1) & 1 == 1 {
             -1.0
         } else {
             1.0
         };
+        // The panel's vector carries the turn as well; until it arrives, the flip alone.
+        let panel = session
+            .flip
+            .get()
+            .filter(|p| p.column + 1 == shown && p.shown.len() == v.graph.n);
+        let values: Vec<f64> = match &panel {
+            Some(p) => p.shown.clone(),
+            None => v.spectrum.vectors[shown].iter().map(|x| sign * x).collect(),
+        };
+        let repeated_here = v.spectrum.multiplicity(shown) > 1;
+        let turn_note = match panel.as_ref().and_then(|p| p.turn.clone()) {
+            Some(t) => format!(
+                "Turned v{} and v{} by {:.0}° inside their eigenspace: max|Lv′ − λv′| = {:.1e}, so they are still eigenvectors of λ = {:.4}, and an equally valid basis.",
+                t.pair.0, t.pair.1, t.degrees, t.residual, v.spectrum.values[t.pair.0]
+            ),
+            None if repeated_here => format!(
+                "λ{shown} is repeated (×{}): turn v{shown} inside its eigenspace with the slider.",
+                v.spectrum.multiplicity(shown)
+            ),
+            None => format!(
+                "λ{shown} is simple: v{shown} is fixed up to its sign, there is nothing to turn."
+            ),
+        };
+        let rot_value = Signal::derive(move || settings(session).2);
         let repeated: Vec<String> = v
             .spectrum
             .clusters
@@ -184,8 +226,8 @@ fn EigenPanel(session: Session) -> impl IntoView {
                 <h3>"The eigenvectors and their signs"</h3>
                 <div class="eigen-row">
                     <figure class="graph-figure">
-                        <figcaption>{format!("Training graph, {} nodes, coloured by eigenvector v{shown} (sign {}); spectral layout", v.graph.n, if sign < 0.0 { "−" } else { "+" })}</figcaption>
-                        {graph_svg(&v, &v.spectrum.vectors[shown].iter().map(|x| sign * x).collect::<Vec<f64>>(), 420.0)}
+                        <figcaption>{format!("{}, {} nodes, coloured by eigenvector v{shown} (sign {}{}); {}", capitalise(v.choice.describe()), v.graph.n, if sign < 0.0 { "−" } else { "+" }, if rot != 0.0 && repeated_here { ", turned" } else { "" }, if v.positions.is_some() { "natural layout" } else { "spectral layout" })}</figcaption>
+                        {graph_svg(&v, &values, 420.0)}
                         <div class="colour-legend"><span>"−"</span><span class="gradient" style=format!("background:linear-gradient(to right,{},{},{})", diverging(-1.0), diverging(0.0), diverging(1.0))></span><span>"+"</span><span class="legend-note">"entry of the eigenvector at each node (scaled to its largest entry)"</span></div>
                     </figure>
                     <div>
@@ -199,6 +241,11 @@ fn EigenPanel(session: Session) -> impl IntoView {
                             format!("Repeated: {}. There the basis itself is arbitrary, not only the signs.", repeated.join("; "))
                         }}</p>
                         <div class="flip-row">{toggles}</div>
+                        <div class="cloud-controls">
+                            {orbit_labs::signs::KNOBS.iter().filter(|k| k.key == "graph").map(|knob| view! { <KnobField session=session knob=knob /> }).collect_view()}
+                            <DegreeSlider session=session key="rot" label="Turn inside the eigenspace" value=rot_value />
+                        </div>
+                        <p class="hint" data-testid="turn-note">{turn_note}</p>
                         <p class="hint">"The solver's sign for each eigenvector is arbitrary: flipping one is as valid a choice. SignDSS's embeddings flip with it and its link scores do not change; SignNet's do not change at all; the MLP's change arbitrarily."</p>
                         {orbit_labs::signs::KNOBS.iter().filter(|k| k.key == "vec").map(|knob| view! { <KnobField session=session knob=knob /> }).collect_view()}
                     </div>
@@ -221,19 +268,28 @@ fn FlipOutputs(session: Session) -> impl IntoView {
             .filter(|(_, s)| **s < 0.0)
             .map(|(c, _)| format!("v{}", c + 1))
             .collect();
-        let what = if flipped.is_empty() {
+        let mut what = if flipped.is_empty() {
             "no flip yet: toggle a sign above".to_string()
         } else {
             format!("flipped: {}", flipped.join(", "))
         };
+        if let Some(t) = &panel.turn {
+            what = format!(
+                "{what}; v{} and v{} turned by {:.0}°",
+                t.pair.0, t.pair.1, t.degrees
+            );
+        }
+        let turned = panel.turn.is_some();
         let cards: Vec<_> = panel
             .rows
             .iter()
             .map(|r| {
                 let key = r.model.label().to_lowercase();
-                let verdict = match r.model {
-                    LinkModel::SignDss => "column flips exactly with its eigenvector",
-                    LinkModel::SignNet => "does not change",
+                let verdict = match (r.model, panel.turn.is_some()) {
+                    (LinkModel::SignDss, false) => "column flips exactly with its eigenvector",
+                    (LinkModel::SignDss, true) => "flips with signs, but a turn inside an eigenspace is not a symmetry it handles",
+                    (LinkModel::SignNet, false) => "does not change",
+                    (LinkModel::SignNet, true) => "sign invariant, not basis invariant",
                     _ => "changes arbitrarily",
                 };
                 view! {
@@ -241,8 +297,8 @@ fn FlipOutputs(session: Session) -> impl IntoView {
                         <figcaption><b>{r.model.label()}</b>{format!(": output column {} after the flip, {verdict}", panel.column + 1)}</figcaption>
                         {graph_svg(&v, &r.column, 260.0)}
                         <p class="flip-errors">
-                            "change |f(VS) − f(V)|: " <b data-testid=format!("inv-{key}")>{format!("{:.1e}", r.invariance_error)}</b>
-                            <br/>"equivariance |f(VS) − f(V)S|: " <b data-testid=format!("eqv-{key}")>{format!("{:.1e}", r.equivariance_error)}</b>
+                            {if turned { "change |f(VM) − f(V)|: " } else { "change |f(VS) − f(V)|: " }} <b data-testid=format!("inv-{key}")>{format!("{:.1e}", r.invariance_error)}</b>
+                            <br/>{if turned { "equivariance |f(VM) − f(V)M|: " } else { "equivariance |f(VS) − f(V)S|: " }} <b data-testid=format!("eqv-{key}")>{format!("{:.1e}", r.equivariance_error)}</b>
                         </p>
                     </figure>
                 }
@@ -251,8 +307,9 @@ fn FlipOutputs(session: Session) -> impl IntoView {
         Some(view! {
             <section class="eigen-panel" data-testid="flip-panel">
                 <h3>{format!("The models under the flip ({what})")}</h3>
+                {(v.choice != GraphChoice::Train).then(|| view! { <p class="hint">{format!("On {}: the models were trained on the link task and are applied here as they are (they act on any graph's eigenvectors).", v.choice.describe())}</p> })}
                 <div class="flip-cards">{cards}</div>
-                <p class="hint">"Errors are the largest entry-wise difference relative to the largest output, over all nodes and columns; about 1e-7 or less is float rounding, i.e. exact. Colours: the shown output column at every node, on the same layout as above."</p>
+                <p class="hint">"Errors are the largest entry-wise difference relative to the largest output, over all nodes and columns; about 1e-7 or less is float rounding, i.e. exact. M = T·S is the turn T inside the eigenspace followed by the flips S. Colours: the shown output column at every node, on the same layout as above."</p>
             </section>
         })
     }
@@ -319,6 +376,7 @@ pub fn SignsView(
                 series=aucs y_scale=YScale::Fixed(0.3, 1.0) x_max=x_max testid="signs-auc-plot" />
         </div>
         <EigenPanel session=session />
+        <crate::components::spectrum_bench::SpectrumBench />
         <FlipOutputs session=session />
         <super::signs_cloud::CloudPanel session=session />
     }

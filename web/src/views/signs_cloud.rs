@@ -7,7 +7,7 @@ use orbit_labs::LabSettings;
 use orbit_labs::signs::{CloudModelId, CloudView, KNOBS};
 
 use super::report_points;
-use crate::components::controls::KnobField;
+use crate::components::controls::{DegreeSlider, KnobField};
 use crate::components::plot::{LinePlot, Series, YScale};
 use crate::session::Session;
 
@@ -186,16 +186,7 @@ pub fn CloudPanel(session: Session) -> impl IntoView {
             </table>
             <p class="hint">"Error: Σ|f − y|² / Σ|y|² over 256 held-out clouds (0 = perfect, 1 = predicting zero). Training clouds are aligned with the axes; turned clouds are the same clouds under random orthogonal maps."</p>
             <div class="cloud-controls">
-                <label class="turn-slider">
-                    {move || format!("Turn the shown cloud: {:.0}°", turn())}
-                    <input type="range" min="-180" max="180" step="5" data-testid="turn-slider"
-                        prop:value=move || turn().to_string()
-                        on:input=move |ev| {
-                            if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                                let _ = session.set_knob("turn", serde_json::Value::from(v));
-                            }
-                        } />
-                </label>
+                <DegreeSlider session=session key="turn" label="Turn the shown cloud" value=Signal::derive(turn) />
                 {KNOBS.iter().filter(|k| k.key == "dim").map(|knob| view! { <KnobField session=session knob=knob /> }).collect_view()}
             </div>
             {cards}

@@ -6,15 +6,42 @@
 
 use burn::tensor::{Device, Tensor, TensorData};
 use orbit_math::Rng;
-use orbit_math::graph::{Graph, Laplacian, spectrum};
+use orbit_math::graph::{Graph, Laplacian, Spectrum, spectrum};
 use orbit_models::sign::{GraphTensors, LinkData, sample_non_edges};
+use serde::{Deserialize, Serialize};
+
+/// The random graph each copy is drawn from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BaseGraph {
+    /// Erdős–Rényi G(n, p).
+    Er,
+    /// Barabási–Albert with `m = max(1, round(p·(n − 1)/2))` edges per new node, which gives
+    /// the same mean degree as G(n, p).
+    Ba,
+}
+
+impl BaseGraph {
+    /// The base graph on `nodes` nodes for edge probability (or mean-degree proxy) `p`.
+    pub fn sample(self, nodes: usize, p: f64, rng: &mut Rng) -> Graph {
+        match self {
+            BaseGraph::Er => Graph::erdos_renyi(nodes, p, rng),
+            BaseGraph::Ba => {
+                let m = (p * nodes.saturating_sub(1) as f64 / 2.0).round().max(1.0) as usize;
+                Graph::barabasi_albert(nodes, m, rng)
+            }
+        }
+    }
+}
 
 /// Settings of the link-prediction task.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkSettings {
+    /// The base graph's kind.
+    pub base: BaseGraph,
     /// Nodes of each copy.
     pub nodes: usize,
-    /// Edge probability of the Erdős–Rényi base graph.
+    /// Edge probability of the Erdős–Rényi base graph (for BA, it sets the mean degree).
     pub p: f64,
     /// Random edges joining the copies.
     pub cross: usize,
@@ -25,6 +52,7 @@ pub struct LinkSettings {
 impl Default for LinkSettings {
     fn default() -> Self {
         Self {
+            base: BaseGraph::Er,
             nodes: 200,
             p: 0.05,
             cross: 200,
@@ -88,6 +116,8 @@ pub struct LinkTask {
     pub eigenvectors: Vec<f32>,
     /// The training graph.
     pub train_graph: Graph,
+    /// The training graph's normalised-Laplacian spectrum.
+    pub spectrum: Spectrum,
 }
 
 impl LinkTask {
@@ -95,7 +125,7 @@ impl LinkTask {
     pub fn new(settings: &LinkSettings, seed: u64) -> Self {
         let root = Rng::new(seed);
         let mut rng = root.fork("graph");
-        let base = Graph::erdos_renyi(settings.nodes, settings.p, &mut rng);
+        let base = settings.base.sample(settings.nodes, settings.p, &mut rng);
         let graph = Graph::two_copies(&base, settings.cross, &mut rng);
         let mut edges = graph.edges.clone();
         root.fork("split").shuffle(&mut edges);
@@ -125,6 +155,7 @@ impl LinkTask {
             test_negatives,
             eigenvectors,
             train_graph,
+            spectrum: s,
         }
     }
 
@@ -140,5 +171,27 @@ impl LinkTask {
             v_eval: v(device),
             graph_eval: GraphTensors::new(&self.train_graph, device),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_barabasi_albert_base_matches_the_erdos_renyi_mean_degree() {
+        let mean = |base: BaseGraph| {
+            let g = base.sample(200, 0.05, &mut Rng::new(3));
+            2.0 * g.edges.len() as f64 / g.n as f64
+        };
+        let (er, ba) = (mean(BaseGraph::Er), mean(BaseGraph::Ba));
+        assert!((er - 10.0).abs() < 1.5, "ER mean degree {er}");
+        assert!((ba - er).abs() < 1.5, "BA {ba} against ER {er}");
+        // BA has hubs; ER does not.
+        let max_degree = |base: BaseGraph| {
+            let g = base.sample(200, 0.05, &mut Rng::new(3));
+            g.degrees().into_iter().max().unwrap()
+        };
+        assert!(max_degree(BaseGraph::Ba) > 2 * max_degree(BaseGraph::Er));
     }
 }

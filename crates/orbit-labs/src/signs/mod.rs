@@ -6,20 +6,24 @@
 pub mod cloud;
 pub mod link;
 mod run;
+mod shown;
 
 pub use cloud::{CloudArrows, CloudModelId, CloudView};
-pub use run::{FlipPanel, FlipRow, SignsRun, SignsView};
+pub use run::{FlipPanel, FlipRow, SignsRun, SignsView, TurnInfo};
+pub use shown::GraphChoice;
 
 /// O(d) minibatch steps of every point-cloud model per link-prediction epoch.
 pub const CLOUD_STEPS_PER_EPOCH: usize = 10;
 
 use serde::{Deserialize, Serialize};
 
-use crate::knob::{self, Kind, Knob};
+use crate::knob::{self, Choice, Kind, Knob};
 
 /// Settings of the sign-flip lab (share-link keys in brackets).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignsSettings {
+    /// The random graph each copy is drawn from (`base`).
+    pub base: link::BaseGraph,
     /// Nodes of each copy of the random graph (`nodes`).
     pub nodes: usize,
     /// Edge probability of the Erdős–Rényi base graph (`p`).
@@ -38,6 +42,11 @@ pub struct SignsSettings {
     pub vec: usize,
     /// View: eigenvectors shown with their sign flipped, one bit each (`flips`).
     pub flips: u64,
+    /// View: the graph the eigenvector panels show (`graph`).
+    pub graph: GraphChoice,
+    /// View: turn inside the shown eigenvector's eigenspace when its eigenvalue repeats,
+    /// degrees (`rot`).
+    pub rot: f64,
     /// Dimension of the O(d) task's points, 2 or 3 (`dim`).
     pub dim: usize,
     /// View: the turn of the shown point cloud, in degrees (`turn`).
@@ -48,6 +57,7 @@ impl Default for SignsSettings {
     fn default() -> Self {
         let link = link::LinkSettings::default();
         Self {
+            base: link.base,
             nodes: link.nodes,
             p: link.p,
             cross: link.cross,
@@ -57,6 +67,8 @@ impl Default for SignsSettings {
             eval: 10,
             vec: 1,
             flips: 0,
+            graph: GraphChoice::Train,
+            rot: 0.0,
             dim: 2,
             turn: 0.0,
         }
@@ -67,6 +79,7 @@ impl SignsSettings {
     /// The link-prediction task's settings.
     pub fn link(&self) -> link::LinkSettings {
         link::LinkSettings {
+            base: self.base,
             nodes: self.nodes,
             p: self.p,
             cross: self.cross,
@@ -76,20 +89,35 @@ impl SignsSettings {
 }
 
 /// Knobs that only change the view.
-pub const VIEW_KNOBS: &[&str] = &["vec", "flips", "turn"];
+pub const VIEW_KNOBS: &[&str] = &["vec", "flips", "graph", "rot", "turn"];
 
 /// The lab's knobs.
 pub const KNOBS: &[Knob] = &[
     Knob {
+        key: "base",
+        label: "Random graph",
+        help: "Each of the two copies is drawn from this model.",
+        kind: Kind::Choice(&[
+            Choice {
+                value: "er",
+                label: "Erdős–Rényi G(n, p)",
+            },
+            Choice {
+                value: "ba",
+                label: "Barabási–Albert (same mean degree)",
+            },
+        ]),
+    },
+    Knob {
         key: "nodes",
         label: "Nodes per copy",
-        help: "The graph is two copies of an Erdős–Rényi graph joined by random edges.",
+        help: "The graph is two copies of a random graph joined by random edges.",
         kind: Kind::Int { min: 20, max: 300 },
     },
     Knob {
         key: "p",
         label: "Edge probability",
-        help: "Edge probability of each copy.",
+        help: "Edge probability of each copy (for Barabási–Albert, it sets the mean degree).",
         kind: Kind::Float {
             min: 0.01,
             max: 0.3,
@@ -134,6 +162,51 @@ pub const KNOBS: &[Knob] = &[
         kind: Kind::Int {
             min: 0,
             max: 65_535,
+        },
+    },
+    Knob {
+        key: "graph",
+        label: "Graph shown",
+        help: "The graph whose eigenvectors the panels show; the models, trained on the link task, are applied to it.",
+        kind: Kind::Choice(&[
+            Choice {
+                value: "train",
+                label: "link task's training graph",
+            },
+            Choice {
+                value: "cycle",
+                label: "cycle C₂₄ (repeated eigenvalues)",
+            },
+            Choice {
+                value: "path",
+                label: "path P₂₄ (simple spectrum)",
+            },
+            Choice {
+                value: "grid",
+                label: "6 × 6 grid (repeated eigenvalues)",
+            },
+            Choice {
+                value: "hypercube",
+                label: "hypercube Q₄ (multiplicities 4, 6, 4)",
+            },
+            Choice {
+                value: "karate",
+                label: "Zachary's karate club",
+            },
+            Choice {
+                value: "geometric",
+                label: "random geometric graph",
+            },
+        ]),
+    },
+    Knob {
+        key: "rot",
+        label: "Turn inside the eigenspace (degrees)",
+        help: "Where the shown eigenvector's eigenvalue repeats, turns it with its neighbour: an equally valid basis.",
+        kind: Kind::Float {
+            min: -180.0,
+            max: 180.0,
+            log: false,
         },
     },
     Knob {

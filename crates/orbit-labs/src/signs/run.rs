@@ -2,16 +2,17 @@
 
 use burn::tensor::{Device, Tensor, TensorData};
 use orbit_math::Rng;
-use orbit_math::graph::{Graph, Laplacian, Spectrum, spectrum};
+use orbit_math::graph::{Graph, Laplacian, Spectrum, residual};
 use orbit_math::stats::auc;
 use orbit_models::Yielder;
 use orbit_models::sign::{
-    DecodeOnly, Gcn, GcnConfig, LinkData, LinkPredictor, LinkTrainer, NodeEmbedder, RowMlp,
-    RowMlpConfig, SignDss, SignDssConfig, SignNet, SignNetConfig, sample_non_edges,
+    DecodeOnly, Gcn, GcnConfig, GraphTensors, LinkData, LinkPredictor, LinkTrainer, NodeEmbedder,
+    RowMlp, RowMlpConfig, SignDss, SignDssConfig, SignNet, SignNetConfig, sample_non_edges,
 };
 
 use super::cloud::{CloudLab, CloudView};
 use super::link::{LinkModel, LinkTask};
+use super::shown::GraphChoice;
 use super::{CLOUD_STEPS_PER_EPOCH, SignsSettings};
 use crate::metrics::Metrics;
 use crate::run::{RunError, StepOutcome, check_loss};
@@ -52,15 +53,30 @@ struct Member {
     last_val: f64,
 }
 
-/// What the page draws besides the curves: the training graph and its spectrum.
+/// What the eigenvector panels draw: a graph and its spectrum.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignsView {
-    /// The training graph (the split's training edges).
+    /// Which graph this is.
+    pub choice: GraphChoice,
+    /// The graph (for the training graph, the split's training edges).
     pub graph: Graph,
     /// Its normalised-Laplacian spectrum.
     pub spectrum: Spectrum,
     /// Eigenvectors given to the models.
     pub k: usize,
+    /// Natural drawing positions, where the graph has them (else a spectral layout).
+    pub positions: Option<Vec<[f64; 2]>>,
+}
+
+/// A turn inside a repeated eigenspace, as applied to the panel's eigenvectors.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TurnInfo {
+    /// The pair of eigenvectors turned (1-based like `vec`).
+    pub pair: (usize, usize),
+    /// The angle, degrees.
+    pub degrees: f64,
+    /// `max|Lv' − λv'|` over the turned pair: they are eigenvectors still.
+    pub residual: f64,
 }
 
 /// One model's response to a sign flip of its input eigenvectors.
@@ -76,11 +92,16 @@ pub struct FlipRow {
     pub column: Vec<f64>,
 }
 
-/// SignDSS, SignNet and the MLP under the flips `S` the viewer chose.
+/// SignDSS, SignNet and the MLP under the flips `S` (and the eigenspace turn `T`) the viewer
+/// chose, on the shown graph.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlipPanel {
     /// The flips, one sign per eigenvector.
     pub signs: Vec<f32>,
+    /// The turn, when the shown eigenvector's eigenvalue is repeated and the angle is not 0.
+    pub turn: Option<TurnInfo>,
+    /// The shown eigenvector after the turn and flip, one value per node.
+    pub shown: Vec<f64>,
     /// The column shown (0-based).
     pub column: usize,
     /// One row per model.
@@ -96,6 +117,9 @@ pub struct SignsRun {
     rng: Rng,
     steps: usize,
     view: SignsView,
+    shown: SignsView,
+    shown_tensors: GraphTensors,
+    seed: u64,
     cloud: CloudLab,
     yielder: Option<Yielder>,
 }
@@ -107,6 +131,7 @@ impl SignsRun {
         let task = LinkTask::new(&link, seed);
         let k = task.eigenvectors.len() / task.graph.n.max(1);
         let data = task.data(k, device);
+        let shown_tensors = data.graph_eval.clone();
         let ad = device.clone().autodiff();
         let lr = settings.lr;
         let members = LinkModel::ALL
@@ -141,9 +166,11 @@ impl SignsRun {
             })
             .collect();
         let view = SignsView {
-            spectrum: spectrum(&task.train_graph, Laplacian::Normalized),
+            choice: GraphChoice::Train,
+            spectrum: task.spectrum.clone(),
             graph: task.train_graph.clone(),
             k,
+            positions: None,
         };
         Self {
             settings: settings.clone(),
@@ -152,7 +179,10 @@ impl SignsRun {
             members,
             rng: Rng::new(seed).fork("epoch negatives"),
             steps: 0,
+            shown: view.clone(),
+            shown_tensors,
             view,
+            seed,
             cloud: CloudLab::new(settings.dim, settings.lr, seed, device),
             yielder: None,
         }
@@ -174,9 +204,22 @@ impl SignsRun {
         self.cloud.view(turn).await
     }
 
-    /// The graph and spectrum.
+    /// The training graph and its spectrum.
     pub fn view(&self) -> &SignsView {
         &self.view
+    }
+
+    /// Shows `choice` in the eigenvector panels (its spectrum is computed once per choice).
+    pub fn select_graph(&mut self, choice: GraphChoice) -> &SignsView {
+        if self.shown.choice != choice {
+            self.shown = if choice == GraphChoice::Train {
+                self.view.clone()
+            } else {
+                choice.view(self.seed, self.view.k)
+            };
+            self.shown_tensors = GraphTensors::new(&self.shown.graph, &self.data.v_eval.device());
+        }
+        &self.shown
     }
 
     /// Steps (epochs) taken.
@@ -213,41 +256,99 @@ impl SignsRun {
         Ok(())
     }
 
-    /// How SignDSS, SignNet and the MLP respond to the sign flips `flips` (bit `c` flips
-    /// eigenvector `c + 1`), showing output column `vec` (1-based).
-    pub async fn flip_panel(&self, flips: u64, vec: usize) -> Result<FlipPanel, RunError> {
-        let k = self.view.k;
+    /// How SignDSS, SignNet and the MLP respond on the shown graph to the sign flips `flips`
+    /// (bit `c` flips eigenvector `c + 1`) and, where eigenvector `vec` (1-based, also the
+    /// output column shown) has a repeated eigenvalue, to a turn by `degrees` inside its
+    /// eigenspace: `V ↦ VM` with `M = T·S`.
+    pub async fn flip_panel(
+        &self,
+        flips: u64,
+        vec: usize,
+        degrees: f64,
+    ) -> Result<FlipPanel, RunError> {
+        let shown = &self.shown;
+        let (n, k) = (shown.graph.n, shown.k);
         let signs: Vec<f32> = (0..k)
             .map(|c| if flips >> c & 1 == 1 { -1.0 } else { 1.0 })
             .collect();
+        let column = vec.clamp(1, k.max(1)) - 1;
+        // M = T·S, row-major k × k; V's column c is eigenvector c + 1.
+        let mut m = vec![0f64; k * k];
+        for c in 0..k {
+            m[c * k + c] = 1.0;
+        }
+        let turn = shown
+            .spectrum
+            .turn(column + 1, degrees.to_radians())
+            .filter(|t| t.pair.0 >= 1 && t.pair.1 <= k && degrees != 0.0)
+            .map(|t| {
+                let (a, b) = (t.pair.0 - 1, t.pair.1 - 1);
+                let (sin, cos) = degrees.to_radians().sin_cos();
+                m[a * k + a] = cos;
+                m[b * k + a] = sin;
+                m[a * k + b] = -sin;
+                m[b * k + b] = cos;
+                let lambda = shown.spectrum.values[t.pair.0];
+                let residual = t
+                    .vectors
+                    .iter()
+                    .map(|v| residual(&shown.graph, Laplacian::Normalized, lambda, v))
+                    .fold(0.0, f64::max);
+                TurnInfo {
+                    pair: t.pair,
+                    degrees,
+                    residual,
+                }
+            });
+        for r in 0..k {
+            for (c, s) in signs.iter().enumerate() {
+                m[r * k + c] *= f64::from(*s);
+            }
+        }
+        let v: Vec<f64> = (0..n)
+            .flat_map(|i| (0..k).map(move |c| shown.spectrum.vectors[c + 1][i]))
+            .collect();
+        let times_m = |z: &[f32]| -> Vec<f32> {
+            z.chunks(k)
+                .flat_map(|row| {
+                    (0..k).map(|c| {
+                        (0..k)
+                            .map(|r| f64::from(row[r]) * m[r * k + c])
+                            .sum::<f64>() as f32
+                    })
+                })
+                .collect()
+        };
+        let v32: Vec<f32> = v.iter().map(|&x| x as f32).collect();
+        let vm = times_m(&v32);
         let device = self.data.v_eval.device();
-        let s =
-            Tensor::<1>::from_data(TensorData::new(signs.clone(), [k]), &device).unsqueeze::<2>();
-        let v = self.data.v_eval.clone();
-        let vs = v.clone() * s;
-        let column = vec.clamp(1, k) - 1;
+        let tensor =
+            |values: Vec<f32>| Tensor::<2>::from_data(TensorData::new(values, [n, k]), &device);
+        let g = &self.shown_tensors;
         let mut rows = Vec::new();
-        for m in &self.members {
+        for member in &self.members {
             if !matches!(
-                m.model,
+                member.model,
                 LinkModel::SignDss | LinkModel::SignNet | LinkModel::Mlp
             ) {
                 continue;
             }
-            let g = &self.data.graph_eval;
-            let (z0, width) = each!(&m.trainer, t => t.embeddings(v.clone(), g).await?);
-            let (z1, _) = each!(&m.trainer, t => t.embeddings(vs.clone(), g).await?);
+            let (z0, width) =
+                each!(&member.trainer, t => t.embeddings(tensor(v32.clone()), g).await?);
+            let (z1, _) = each!(&member.trainer, t => t.embeddings(tensor(vm.clone()), g).await?);
             let scale = z0.iter().fold(1e-12f32, |a, x| a.max(x.abs()));
-            let mut inv = 0f32;
-            let mut eqv = 0f32;
-            for (i, (a, b)) in z0.iter().zip(&z1).enumerate() {
-                let sign = signs.get(i % width).copied().unwrap_or(1.0);
-                inv = inv.max((b - a).abs());
-                eqv = eqv.max((b - a * sign).abs());
-            }
+            let expected = if width == k { times_m(&z0) } else { z0.clone() };
+            let inv = z0
+                .iter()
+                .zip(&z1)
+                .fold(0f32, |a, (x, y)| a.max((y - x).abs()));
+            let eqv = expected
+                .iter()
+                .zip(&z1)
+                .fold(0f32, |a, (x, y)| a.max((y - x).abs()));
             let col = column.min(width - 1);
             rows.push(FlipRow {
-                model: m.model,
+                model: member.model,
                 invariance_error: f64::from(inv / scale),
                 equivariance_error: f64::from(eqv / scale),
                 column: z1
@@ -260,6 +361,13 @@ impl SignsRun {
         }
         Ok(FlipPanel {
             signs,
+            turn,
+            shown: vm
+                .iter()
+                .skip(column)
+                .step_by(k.max(1))
+                .map(|&x| f64::from(x))
+                .collect(),
             column,
             rows,
         })
@@ -364,7 +472,7 @@ mod tests {
         for _ in 0..5 {
             pollster::block_on(run.step()).unwrap();
         }
-        let panel = pollster::block_on(run.flip_panel(0b101, 1)).unwrap();
+        let panel = pollster::block_on(run.flip_panel(0b101, 1, 0.0)).unwrap();
         assert_eq!(panel.signs[..3], [-1.0, 1.0, -1.0]);
         let row = |m| panel.rows.iter().find(|r| r.model == m).unwrap();
         assert!(row(LinkModel::SignDss).equivariance_error < 1e-7);
@@ -373,6 +481,47 @@ mod tests {
         let mlp = row(LinkModel::Mlp);
         assert!(mlp.invariance_error > 1e-3 && mlp.equivariance_error > 1e-3);
         assert_eq!(row(LinkModel::SignDss).column.len(), 400);
+    }
+
+    /// On other graphs too: sign flips are handled exactly, while a turn inside a repeated
+    /// eigenspace (the cycle's λ1 = λ2) is a symmetry none of the three models has.
+    #[test]
+    fn a_turn_inside_an_eigenspace_is_not_a_sign_flip() {
+        let settings = SignsSettings {
+            steps: 3,
+            ..SignsSettings::default()
+        };
+        let mut run = SignsRun::new(&settings, 1, &Device::flex());
+        for _ in 0..3 {
+            pollster::block_on(run.step()).unwrap();
+        }
+        let row = |p: &FlipPanel, m| p.rows.iter().find(|r| r.model == m).unwrap().clone();
+        assert_eq!(run.select_graph(GraphChoice::Karate).graph.n, 34);
+        let flipped = pollster::block_on(run.flip_panel(0b110, 2, 0.0)).unwrap();
+        assert!(
+            flipped.turn.is_none(),
+            "the karate club's spectrum is simple here"
+        );
+        assert!(row(&flipped, LinkModel::SignDss).equivariance_error < 1e-6);
+        assert!(row(&flipped, LinkModel::SignNet).invariance_error < 1e-6);
+
+        assert_eq!(run.select_graph(GraphChoice::Cycle).graph.n, 24);
+        let turned = pollster::block_on(run.flip_panel(0, 1, 40.0)).unwrap();
+        let turn = turned.turn.clone().expect("λ1 = λ2 on the cycle");
+        assert_eq!(turn.pair, (1, 2));
+        assert!(
+            turn.residual < 1e-12,
+            "turned vectors are eigenvectors: {}",
+            turn.residual
+        );
+        assert!(row(&turned, LinkModel::SignDss).equivariance_error > 1e-3);
+        assert!(row(&turned, LinkModel::SignNet).invariance_error > 1e-3);
+        // The shown vector is v1' = cos 40°·v1 + sin 40°·v2.
+        let s = &run.select_graph(GraphChoice::Cycle).spectrum;
+        let (sin, cos) = 40f64.to_radians().sin_cos();
+        for (i, x) in turned.shown.iter().enumerate() {
+            assert!((x - (cos * s.vectors[1][i] + sin * s.vectors[2][i])).abs() < 1e-6);
+        }
     }
 
     /// The lab's claim (SCIENCE.md §3): on two copies of a random graph, SignDSS beats

@@ -18,4 +18,4 @@ mod spectrum;
 
 pub use generators::{Graph, karate_club};
 pub use laplacian::{Laplacian, laplacian};
-pub use spectrum::{CLUSTER_TOLERANCE, Spectrum, clusters, spectrum};
+pub use spectrum::{CLUSTER_TOLERANCE, EigenTurn, Spectrum, clusters, residual, spectrum};

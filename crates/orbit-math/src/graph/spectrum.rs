@@ -85,6 +85,50 @@ pub fn spectrum(graph: &Graph, kind: Laplacian) -> Spectrum {
     }
 }
 
+/// Eigenvectors `a < b` of one repeated eigenvalue, turned by `angle` radians inside their
+/// plane of the eigenspace: `v_a' = cos θ·v_a + sin θ·v_b`, `v_b' = −sin θ·v_a + cos θ·v_b`.
+/// Both are still unit eigenvectors of the same eigenvalue, and orthogonal: an equally valid
+/// basis, which is the basis ambiguity of a repeated eigenvalue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EigenTurn {
+    /// The pair of indices turned.
+    pub pair: (usize, usize),
+    /// The turned `v_a'` and `v_b'`.
+    pub vectors: [Vec<f64>; 2],
+}
+
+impl Spectrum {
+    /// The turn of eigenvector `k` with its neighbour in its eigenspace (the next one, or the
+    /// previous one for the last of the cluster); `None` when eigenvalue `k` is simple.
+    pub fn turn(&self, k: usize, angle: f64) -> Option<EigenTurn> {
+        let cluster = self.clusters.iter().find(|c| c.contains(&k))?;
+        if cluster.len() < 2 {
+            return None;
+        }
+        let (a, b) = if k + 1 < cluster.end {
+            (k, k + 1)
+        } else {
+            (k - 1, k)
+        };
+        let (s, c) = angle.sin_cos();
+        let (va, vb) = (&self.vectors[a], &self.vectors[b]);
+        let first = va.iter().zip(vb).map(|(x, y)| c * x + s * y).collect();
+        let second = va.iter().zip(vb).map(|(x, y)| -s * x + c * y).collect();
+        Some(EigenTurn {
+            pair: (a, b),
+            vectors: [first, second],
+        })
+    }
+}
+
+/// `max_i |(Lv − λv)_i|`: how far `v` is from being an eigenvector of `graph`'s Laplacian with
+/// eigenvalue `lambda`.
+pub fn residual(graph: &Graph, kind: Laplacian, lambda: f64, v: &[f64]) -> f64 {
+    let l = laplacian(graph, kind);
+    let v = nalgebra::DVector::from_column_slice(v);
+    (l * &v - lambda * v).amax()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +192,34 @@ mod tests {
         assert!(s.values.iter().all(|v| *v > -1e-10 && *v < 2.0 + 1e-10));
         assert_eq!(s.multiplicity(1), 1);
         assert_eq!(s, spectrum(&karate_club(), Laplacian::Normalized));
+    }
+
+    #[test]
+    fn a_turn_inside_a_repeated_eigenspace_gives_eigenvectors_again() {
+        let g = Graph::cycle(12);
+        let s = spectrum(&g, Laplacian::Normalized);
+        assert_eq!(s.multiplicity(1), 2);
+        let t = s.turn(2, 0.7).expect("λ1 = λ2 on a cycle");
+        assert_eq!(t.pair, (1, 2));
+        for v in &t.vectors {
+            assert!(residual(&g, Laplacian::Normalized, s.values[1], v) < 1e-12);
+            assert!((v.iter().map(|x| x * x).sum::<f64>() - 1.0).abs() < 1e-12);
+        }
+        let dot: f64 = t.vectors[0]
+            .iter()
+            .zip(&t.vectors[1])
+            .map(|(x, y)| x * y)
+            .sum();
+        assert!(dot.abs() < 1e-12);
+        // The turned vector is a different vector, not a sign flip of the old one.
+        let overlap: f64 = t.vectors[0]
+            .iter()
+            .zip(&s.vectors[1])
+            .map(|(x, y)| x * y)
+            .sum();
+        assert!((overlap - 0.7f64.cos()).abs() < 1e-12);
+        // A simple eigenvalue has no turn: the path's spectrum is simple.
+        let p = spectrum(&Graph::path(8), Laplacian::Normalized);
+        assert!(p.turn(3, 0.7).is_none());
     }
 }
