@@ -101,3 +101,52 @@ test('other graphs: the cycle shows a repeated eigenvalue, a turn inside its eig
   assert.deepEqual(p.errors, []);
   await context.close();
 });
+
+test('draw your own graph: nodes and edges by clicks and a drag, the spectrum follows, the drawing travels in the link, a mangled drawing is refused', async () => {
+  const context = await site.browser.newContext({ viewport: { width: 1360, height: 1100 } });
+  const p = await open(context, `${site.server.origin}/?lab=signs&backend=cpu&graph=drawn`);
+  const { page } = p;
+  await backendReady(page);
+  await page.getByTestId('eigen-empty').waitFor();
+  const board = page.getByTestId('editor-board');
+  const box = await board.boundingBox();
+  const at = (x, y) => ({ x: box.x + (x / 100) * box.width, y: box.y + (y / 100) * box.height });
+  for (const [x, y] of [[20, 20], [80, 20], [80, 80], [20, 80]]) {
+    const q = at(x, y);
+    await page.mouse.click(q.x, q.y);
+  }
+  await page.getByTestId('editor-count').filter({ hasText: '4 nodes, 0 edges' }).waitFor();
+  // Click-click joins 0–1 and 1–2; a drag joins 2–3 and another 3–0: a 4-cycle.
+  await page.getByTestId('editor-node-0').click();
+  await page.getByTestId('editor-node-1').click();
+  await page.getByTestId('editor-node-1').click();
+  await page.getByTestId('editor-node-2').click();
+  for (const [a, b] of [[2, 3], [3, 0]]) {
+    const from = await page.getByTestId(`editor-node-${a}`).boundingBox();
+    const to = await page.getByTestId(`editor-node-${b}`).boundingBox();
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 5 });
+    await page.mouse.up();
+  }
+  await page.getByTestId('editor-count').filter({ hasText: '4 nodes, 4 edges' }).waitFor();
+  // The 4-cycle's normalised Laplacian has eigenvalues 0, 1, 1, 2: λ1 = λ2 repeats.
+  await page.getByTestId('turn-note').filter({ hasText: 'λ1 is repeated (×2)' }).waitFor();
+  const link = new URL(page.url());
+  const drawn = link.searchParams.get('drawn');
+  console.log(`signs drawing in the link: drawn=${drawn}`);
+  assert.equal(drawn.split('~')[1].split('_').length, 4);
+  await page.getByTestId('graph-editor').screenshot({ path: join(output, 'signs-drawn.png') });
+  await page.getByTestId('eigen-panel').screenshot({ path: join(output, 'signs-drawn-eigen.png') });
+
+  // The link reproduces the drawing; a mangled one is refused with a notice, not a crash.
+  const p2 = await open(context, `${site.server.origin}/${link.search}`);
+  await backendReady(p2.page);
+  await p2.page.getByTestId('editor-count').filter({ hasText: '4 nodes, 4 edges' }).waitFor();
+  const p3 = await open(context, `${site.server.origin}/?lab=signs&backend=cpu&graph=drawn&drawn=1.1_500.2~0-9`);
+  await backendReady(p3.page);
+  await p3.page.getByText('drawn: node "500.2"').first().waitFor();
+  await p3.page.getByTestId('editor-count').filter({ hasText: '0 nodes' }).waitFor();
+  for (const q of [p, p2, p3]) assert.deepEqual(q.errors, []);
+  await context.close();
+});

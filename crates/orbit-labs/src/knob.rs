@@ -37,6 +37,29 @@ pub enum Kind {
     },
     /// One of a fixed list of options.
     Choice(&'static [Choice]),
+    /// Free text of at most `max_len` characters in the given format.
+    Text {
+        /// Longest allowed text.
+        max_len: usize,
+        /// What the text holds (and how it is checked).
+        format: TextFormat,
+    },
+}
+
+/// What a [`Kind::Text`] knob holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextFormat {
+    /// A hand-drawn graph ([`crate::signs::drawn`]).
+    DrawnGraph,
+}
+
+impl TextFormat {
+    /// `Err` says what is wrong with `text`.
+    pub fn check(self, text: &str) -> Result<(), String> {
+        match self {
+            TextFormat::DrawnGraph => crate::signs::drawn::check(text),
+        }
+    }
 }
 
 /// One setting of an experiment.
@@ -104,6 +127,18 @@ impl Knob {
                     note,
                 })
             }
+            Kind::Text { max_len, format } => {
+                if raw.len() > max_len {
+                    return Err(format!("{} is longer than {max_len} characters", self.key));
+                }
+                format
+                    .check(raw)
+                    .map_err(|reason| format!("{}: {reason}", self.key))?;
+                Ok(Read {
+                    value: Value::from(raw),
+                    note: None,
+                })
+            }
             Kind::Choice(options) => options
                 .iter()
                 .find(|c| c.value.eq_ignore_ascii_case(raw))
@@ -128,6 +163,9 @@ impl Knob {
             Kind::Choice(options) => value
                 .as_str()
                 .is_some_and(|s| options.iter().any(|c| c.value == s)),
+            Kind::Text { max_len, format } => value
+                .as_str()
+                .is_some_and(|s| s.len() <= max_len && format.check(s).is_ok()),
         }
     }
 

@@ -281,6 +281,9 @@ mod tests {
                         rng.uniform_in(min, max)
                     }),
                     Kind::Choice(c) => Value::from(c[rng.below(c.len())].value),
+                    Kind::Text { .. } => {
+                        Value::from(["", "10.10_90.10_50.80~0-1_1-2_0-2"][rng.below(2)])
+                    }
                 };
                 e = e.with_value(k.key, v).unwrap();
             }

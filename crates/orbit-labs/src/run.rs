@@ -227,7 +227,7 @@ impl Run {
     /// The shown graph and its spectrum of a sign-flip-lab run, for the experiment's `graph`.
     pub fn signs_view(&mut self, experiment: &Experiment) -> Option<&crate::signs::SignsView> {
         match (self, &experiment.lab) {
-            (Run::Signs(r), LabSettings::Signs(s)) => Some(r.select_graph(s.graph)),
+            (Run::Signs(r), LabSettings::Signs(s)) => Some(r.select_graph(s.graph, &s.drawn)),
             _ => None,
         }
     }

@@ -80,6 +80,11 @@ pub fn KnobField(
             </div>
         }
         .into_any(),
+        Kind::Text { max_len, .. } => view! {
+            <input id=id.clone() data-testid=id.clone() type="text" maxlength=max_len
+                prop:value=current on:change=on_change />
+        }
+        .into_any(),
         Kind::Float {
             min,
             max,
@@ -93,7 +98,7 @@ pub fn KnobField(
     let range = match knob.kind {
         Kind::Int { min, max } => format!("{min}–{max}"),
         Kind::Float { min, max, .. } => format!("{min}–{max}"),
-        Kind::Choice(_) => String::new(),
+        Kind::Choice(_) | Kind::Text { .. } => String::new(),
     };
     view! {
         <div class="knob" title=knob.help>
@@ -105,8 +110,6 @@ pub fn KnobField(
     }
 }
 
-/// The knobs of the current experiment that shape the run (view knobs, which only change what
-/// a panel shows, sit beside their panel).
 /// A range slider for an angle knob in degrees (−180…180, steps of 5), with its value in the
 /// label: for view knobs that users sweep rather than type.
 #[component]
@@ -135,6 +138,8 @@ pub fn DegreeSlider(
     }
 }
 
+/// The knobs of the current experiment that shape the run (view knobs, which only change what
+/// a panel shows, sit beside their panel).
 #[component]
 pub fn Controls(
     /// The page's state.

@@ -8,6 +8,7 @@ pub mod controls;
 pub mod csv;
 pub mod dimension_bench;
 pub mod gallery;
+pub mod graph_editor;
 pub mod heatmap;
 pub mod notices;
 pub mod plot;

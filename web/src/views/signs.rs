@@ -95,7 +95,11 @@ fn graph_svg(v: &View, values: &[f64], size: f64) -> impl IntoView + use<> {
         )
     };
     let colour_scale = values.iter().map(|x| x.abs()).fold(1e-12, f64::max);
-    let radius = if size < 300.0 { 2.2 } else { 3.5 };
+    let radius = match (size < 300.0, n <= 60) {
+        (_, true) => size / 60.0,
+        (true, false) => 2.2,
+        (false, false) => 3.5,
+    };
     let edges: Vec<_> = v
         .graph
         .edges
@@ -162,6 +166,23 @@ fn spectrum_svg(v: &View) -> impl IntoView + use<> {
 fn EigenPanel(session: Session) -> impl IntoView {
     move || {
         let v = session.signs.get()?;
+        let graph_knob = move || {
+            orbit_labs::signs::KNOBS
+                .iter()
+                .filter(|k| k.key == "graph")
+                .map(|knob| view! { <KnobField session=session knob=knob /> })
+                .collect_view()
+        };
+        if v.k == 0 {
+            return Some(view! {
+                <section class="eigen-panel" data-testid="eigen-panel">
+                    <h3>"The eigenvectors and their signs"</h3>
+                    <p class="hint" data-testid="eigen-empty">{format!("{} has {} node(s): draw at least two nodes to see eigenvectors beyond the trivial one.", capitalise(v.choice.describe()), v.graph.n)}</p>
+                    {graph_knob()}
+                </section>
+            }
+            .into_any());
+        }
         let (shown, flips, rot) = settings(session);
         let shown = shown.clamp(1, v.k);
         let sign = if flips >> (shown - 1) & 1 == 1 {
@@ -242,7 +263,7 @@ fn EigenPanel(session: Session) -> impl IntoView {
                         }}</p>
                         <div class="flip-row">{toggles}</div>
                         <div class="cloud-controls">
-                            {orbit_labs::signs::KNOBS.iter().filter(|k| k.key == "graph").map(|knob| view! { <KnobField session=session knob=knob /> }).collect_view()}
+                            {graph_knob()}
                             <DegreeSlider session=session key="rot" label="Turn inside the eigenspace" value=rot_value />
                         </div>
                         <p class="hint" data-testid="turn-note">{turn_note}</p>
@@ -251,7 +272,8 @@ fn EigenPanel(session: Session) -> impl IntoView {
                     </div>
                 </div>
             </section>
-        })
+        }
+        .into_any())
     }
 }
 
@@ -375,6 +397,12 @@ pub fn SignsView(
             <LinePlot title="Validation AUC" x_label="epoch" y_label="AUC (0.5 = chance)"
                 series=aucs y_scale=YScale::Fixed(0.3, 1.0) x_max=x_max testid="signs-auc-plot" />
         </div>
+        <Show when=move || session.experiment.with(|e| matches!(&e.lab, LabSettings::Signs(s) if s.graph == GraphChoice::Drawn))>
+            <section class="eigen-panel">
+                <h3>"Your graph"</h3>
+                <crate::components::graph_editor::GraphEditor session=session />
+            </section>
+        </Show>
         <EigenPanel session=session />
         <crate::components::spectrum_bench::SpectrumBench />
         <FlipOutputs session=session />

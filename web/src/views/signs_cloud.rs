@@ -113,7 +113,10 @@ fn card(view: &CloudView, index: usize, span: f64, arrow_scale: f64) -> impl Int
 
 /// The O(d) panel.
 #[component]
-pub fn CloudPanel(session: Session) -> impl IntoView {
+pub fn CloudPanel(
+    /// The page's state.
+    session: Session,
+) -> impl IntoView {
     let x_max = Signal::derive(move || session.steps.get() as f64);
     let turn = move || {
         session.experiment.with(|e| match &e.lab {

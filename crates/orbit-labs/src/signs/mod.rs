@@ -4,6 +4,7 @@
 //! the O(d) point-cloud task ([`cloud`]), whose models train in the same run.
 
 pub mod cloud;
+pub mod drawn;
 pub mod link;
 mod run;
 mod shown;
@@ -17,7 +18,7 @@ pub const CLOUD_STEPS_PER_EPOCH: usize = 10;
 
 use serde::{Deserialize, Serialize};
 
-use crate::knob::{self, Choice, Kind, Knob};
+use crate::knob::{self, Choice, Kind, Knob, TextFormat};
 
 /// Settings of the sign-flip lab (share-link keys in brackets).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -44,6 +45,8 @@ pub struct SignsSettings {
     pub flips: u64,
     /// View: the graph the eigenvector panels show (`graph`).
     pub graph: GraphChoice,
+    /// View: the hand-drawn graph, as link text (`drawn`, see [`drawn`]).
+    pub drawn: String,
     /// View: turn inside the shown eigenvector's eigenspace when its eigenvalue repeats,
     /// degrees (`rot`).
     pub rot: f64,
@@ -68,6 +71,7 @@ impl Default for SignsSettings {
             vec: 1,
             flips: 0,
             graph: GraphChoice::Train,
+            drawn: String::new(),
             rot: 0.0,
             dim: 2,
             turn: 0.0,
@@ -89,7 +93,7 @@ impl SignsSettings {
 }
 
 /// Knobs that only change the view.
-pub const VIEW_KNOBS: &[&str] = &["vec", "flips", "graph", "rot", "turn"];
+pub const VIEW_KNOBS: &[&str] = &["vec", "flips", "graph", "drawn", "rot", "turn"];
 
 /// The lab's knobs.
 pub const KNOBS: &[Knob] = &[
@@ -197,7 +201,20 @@ pub const KNOBS: &[Knob] = &[
                 value: "geometric",
                 label: "random geometric graph",
             },
+            Choice {
+                value: "drawn",
+                label: "your own drawing",
+            },
         ]),
+    },
+    Knob {
+        key: "drawn",
+        label: "Your graph",
+        help: "Nodes as x.y (0–99) joined by _, then ~, then edges as i-j joined by _.",
+        kind: Kind::Text {
+            max_len: drawn::MAX_LEN,
+            format: TextFormat::DrawnGraph,
+        },
     },
     Knob {
         key: "rot",

@@ -119,6 +119,7 @@ pub struct SignsRun {
     view: SignsView,
     shown: SignsView,
     shown_tensors: GraphTensors,
+    shown_key: (GraphChoice, String),
     seed: u64,
     cloud: CloudLab,
     yielder: Option<Yielder>,
@@ -181,6 +182,7 @@ impl SignsRun {
             steps: 0,
             shown: view.clone(),
             shown_tensors,
+            shown_key: (GraphChoice::Train, String::new()),
             view,
             seed,
             cloud: CloudLab::new(settings.dim, settings.lr, seed, device),
@@ -209,15 +211,28 @@ impl SignsRun {
         &self.view
     }
 
-    /// Shows `choice` in the eigenvector panels (its spectrum is computed once per choice).
-    pub fn select_graph(&mut self, choice: GraphChoice) -> &SignsView {
-        if self.shown.choice != choice {
+    /// Shows `choice` in the eigenvector panels, `drawn` being the drawing's link text (a
+    /// spectrum is computed once per graph, when it is first shown).
+    pub fn select_graph(&mut self, choice: GraphChoice, drawn: &str) -> &SignsView {
+        let key = (
+            choice,
+            if choice == GraphChoice::Drawn {
+                drawn.to_string()
+            } else {
+                String::new()
+            },
+        );
+        if self.shown_key != key {
             self.shown = if choice == GraphChoice::Train {
                 self.view.clone()
             } else {
-                choice.view(self.seed, self.view.k)
+                choice.view(self.seed, self.view.k, drawn)
             };
-            self.shown_tensors = GraphTensors::new(&self.shown.graph, &self.data.v_eval.device());
+            if self.shown.graph.n > 0 {
+                self.shown_tensors =
+                    GraphTensors::new(&self.shown.graph, &self.data.v_eval.device());
+            }
+            self.shown_key = key;
         }
         &self.shown
     }
@@ -267,7 +282,9 @@ impl SignsRun {
         degrees: f64,
     ) -> Result<FlipPanel, RunError> {
         let shown = &self.shown;
-        let (n, k) = (shown.graph.n, shown.k);
+        // The models take the training run's k columns; a small graph has fewer eigenvectors,
+        // and the missing columns are zero.
+        let (n, k, available) = (shown.graph.n, self.view.k, shown.k);
         let signs: Vec<f32> = (0..k)
             .map(|c| if flips >> c & 1 == 1 { -1.0 } else { 1.0 })
             .collect();
@@ -280,7 +297,7 @@ impl SignsRun {
         let turn = shown
             .spectrum
             .turn(column + 1, degrees.to_radians())
-            .filter(|t| t.pair.0 >= 1 && t.pair.1 <= k && degrees != 0.0)
+            .filter(|t| t.pair.0 >= 1 && t.pair.1 <= available && degrees != 0.0)
             .map(|t| {
                 let (a, b) = (t.pair.0 - 1, t.pair.1 - 1);
                 let (sin, cos) = degrees.to_radians().sin_cos();
@@ -306,7 +323,15 @@ impl SignsRun {
             }
         }
         let v: Vec<f64> = (0..n)
-            .flat_map(|i| (0..k).map(move |c| shown.spectrum.vectors[c + 1][i]))
+            .flat_map(|i| {
+                (0..k).map(move |c| {
+                    if c < available {
+                        shown.spectrum.vectors[c + 1][i]
+                    } else {
+                        0.0
+                    }
+                })
+            })
             .collect();
         let times_m = |z: &[f32]| -> Vec<f32> {
             z.chunks(k)
@@ -326,7 +351,13 @@ impl SignsRun {
             |values: Vec<f32>| Tensor::<2>::from_data(TensorData::new(values, [n, k]), &device);
         let g = &self.shown_tensors;
         let mut rows = Vec::new();
-        for member in &self.members {
+        // A graph of fewer than two nodes has nothing to show.
+        let members = if available == 0 {
+            &[][..]
+        } else {
+            &self.members[..]
+        };
+        for member in members {
             if !matches!(
                 member.model,
                 LinkModel::SignDss | LinkModel::SignNet | LinkModel::Mlp
@@ -496,7 +527,7 @@ mod tests {
             pollster::block_on(run.step()).unwrap();
         }
         let row = |p: &FlipPanel, m| p.rows.iter().find(|r| r.model == m).unwrap().clone();
-        assert_eq!(run.select_graph(GraphChoice::Karate).graph.n, 34);
+        assert_eq!(run.select_graph(GraphChoice::Karate, "").graph.n, 34);
         let flipped = pollster::block_on(run.flip_panel(0b110, 2, 0.0)).unwrap();
         assert!(
             flipped.turn.is_none(),
@@ -505,7 +536,7 @@ mod tests {
         assert!(row(&flipped, LinkModel::SignDss).equivariance_error < 1e-6);
         assert!(row(&flipped, LinkModel::SignNet).invariance_error < 1e-6);
 
-        assert_eq!(run.select_graph(GraphChoice::Cycle).graph.n, 24);
+        assert_eq!(run.select_graph(GraphChoice::Cycle, "").graph.n, 24);
         let turned = pollster::block_on(run.flip_panel(0, 1, 40.0)).unwrap();
         let turn = turned.turn.clone().expect("λ1 = λ2 on the cycle");
         assert_eq!(turn.pair, (1, 2));
@@ -517,11 +548,22 @@ mod tests {
         assert!(row(&turned, LinkModel::SignDss).equivariance_error > 1e-3);
         assert!(row(&turned, LinkModel::SignNet).invariance_error > 1e-3);
         // The shown vector is v1' = cos 40°·v1 + sin 40°·v2.
-        let s = &run.select_graph(GraphChoice::Cycle).spectrum;
+        let s = &run.select_graph(GraphChoice::Cycle, "").spectrum;
         let (sin, cos) = 40f64.to_radians().sin_cos();
         for (i, x) in turned.shown.iter().enumerate() {
             assert!((x - (cos * s.vectors[1][i] + sin * s.vectors[2][i])).abs() < 1e-6);
         }
+
+        // A drawing smaller than k + 1 nodes: the missing eigenvectors are zero columns.
+        let square = "10.10_90.10_90.90_10.90~0-1_1-2_2-3_0-3_0-2";
+        assert_eq!(run.select_graph(GraphChoice::Drawn, square).k, 3);
+        let drawn = pollster::block_on(run.flip_panel(0b1, 1, 0.0)).unwrap();
+        assert_eq!(drawn.shown.len(), 4);
+        assert!(row(&drawn, LinkModel::SignDss).equivariance_error < 1e-6);
+        // An empty drawing shows nothing and breaks nothing.
+        assert_eq!(run.select_graph(GraphChoice::Drawn, "").graph.n, 0);
+        let empty = pollster::block_on(run.flip_panel(0b1, 1, 30.0)).unwrap();
+        assert!(empty.rows.is_empty() && empty.shown.is_empty());
     }
 
     /// The lab's claim (SCIENCE.md §3): on two copies of a random graph, SignDSS beats

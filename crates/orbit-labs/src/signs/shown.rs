@@ -3,10 +3,11 @@
 //! Zachary's karate club, or a random geometric graph.
 
 use orbit_math::Rng;
-use orbit_math::graph::{Graph, Laplacian, karate_club, spectrum};
+use orbit_math::graph::{Graph, Laplacian, Spectrum, karate_club, spectrum};
 use serde::{Deserialize, Serialize};
 
 use super::SignsView;
+use super::drawn::Drawing;
 
 /// Which graph the eigenvector panels show (`graph` in links).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +27,8 @@ pub enum GraphChoice {
     Karate,
     /// A random geometric graph on 60 points.
     Geometric,
+    /// The viewer's own drawing (`drawn`).
+    Drawn,
 }
 
 impl GraphChoice {
@@ -39,12 +42,14 @@ impl GraphChoice {
             GraphChoice::Hypercube => "the hypercube Q₄",
             GraphChoice::Karate => "Zachary's karate club",
             GraphChoice::Geometric => "a random geometric graph (60 points, radius 0.25)",
+            GraphChoice::Drawn => "your drawing",
         }
     }
 
     /// The graph (not for [`GraphChoice::Train`], which the run owns) with its natural drawing
-    /// positions where it has them.
-    pub fn build(self, seed: u64) -> (Graph, Option<Vec<[f64; 2]>>) {
+    /// positions where it has them; `drawn` is the drawing's link text (a bad one draws
+    /// nothing; links are checked before they get here).
+    pub fn build(self, seed: u64, drawn: &str) -> (Graph, Option<Vec<[f64; 2]>>) {
         let circle = |n: usize| -> Vec<[f64; 2]> {
             (0..n)
                 .map(|i| {
@@ -73,6 +78,10 @@ impl GraphChoice {
                 (Graph::hypercube(4), Some(positions))
             }
             GraphChoice::Karate => (karate_club(), None),
+            GraphChoice::Drawn => {
+                let (g, positions) = Drawing::parse(drawn).unwrap_or_default().graph();
+                (g, Some(positions))
+            }
             GraphChoice::Geometric => {
                 let mut rng = Rng::new(seed).fork("shown geometric graph");
                 let (g, points) = Graph::random_geometric(60, 0.25, &mut rng);
@@ -82,10 +91,20 @@ impl GraphChoice {
     }
 
     /// The view of this graph: its normalised-Laplacian spectrum and drawing positions.
-    pub fn view(self, seed: u64, k: usize) -> SignsView {
-        let (graph, positions) = self.build(seed);
+    pub fn view(self, seed: u64, k: usize, drawn: &str) -> SignsView {
+        let (graph, positions) = self.build(seed, drawn);
+        let spectrum = if graph.n >= 2 {
+            spectrum(&graph, Laplacian::Normalized)
+        } else {
+            // Nothing to decompose: a lone node is its own trivial eigenvector.
+            Spectrum {
+                values: vec![0.0; graph.n],
+                vectors: vec![vec![1.0]; graph.n],
+                clusters: (0..graph.n).map(|i| i..i + 1).collect(),
+            }
+        };
         SignsView {
-            spectrum: spectrum(&graph, Laplacian::Normalized),
+            spectrum,
             k: k.min(graph.n.saturating_sub(1)),
             graph,
             positions,
@@ -109,17 +128,32 @@ mod tests {
             GraphChoice::Geometric,
         ];
         for c in all {
-            let v = c.view(1, 8);
+            let v = c.view(1, 8, "");
             assert_eq!(v.k, 8, "{c:?} has at least 9 nodes");
             if let Some(p) = &v.positions {
                 assert_eq!(p.len(), v.graph.n);
             }
         }
-        assert_eq!(GraphChoice::Cycle.view(1, 8).spectrum.multiplicity(1), 2);
         assert_eq!(
-            GraphChoice::Hypercube.view(1, 8).spectrum.multiplicity(1),
+            GraphChoice::Cycle.view(1, 8, "").spectrum.multiplicity(1),
+            2
+        );
+        assert_eq!(
+            GraphChoice::Hypercube
+                .view(1, 8, "")
+                .spectrum
+                .multiplicity(1),
             4
         );
-        assert_eq!(GraphChoice::Path.view(1, 8).spectrum.multiplicity(1), 1);
+        assert_eq!(GraphChoice::Path.view(1, 8, "").spectrum.multiplicity(1), 1);
+    }
+
+    #[test]
+    fn drawings_of_any_size_give_a_view() {
+        for text in ["", "5.5", "5.5_20.20", "10.10_90.10_50.80~0-1_1-2_0-2"] {
+            let v = GraphChoice::Drawn.view(1, 8, text);
+            assert_eq!(v.spectrum.values.len(), v.graph.n);
+            assert_eq!(v.k, v.graph.n.saturating_sub(1));
+        }
     }
 }
