@@ -13,8 +13,10 @@ test('the sign-flip lab trains five link predictors, SignDSS > DecodeOnly > GCN,
   await backendReady(page);
   await page.getByTestId('eigen-panel').waitFor();
   await p.resetLongTasks();
+  const started = Date.now();
   await page.getByTestId('play').click();
   await page.getByTestId('status').filter({ hasText: 'Finished' }).waitFor({ timeout: 300_000 });
+  console.log(`signs: the default run (200 epochs, 2,000 O(d) minibatches) took ${((Date.now() - started) / 1000).toFixed(1)} s in the page`);
   const tasks = await p.longTasks();
   const worst = tasks.length ? Math.max(...tasks) : 0;
   const auc = async (key) => parseFloat(await page.getByTestId(`auc-${key}`).innerText());

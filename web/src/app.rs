@@ -37,7 +37,7 @@ pub fn App() -> impl IntoView {
             "A G-CNN keeps one copy of every feature per orientation (a regular field): rotating the input rotates each map and permutes the copies, so its invariant head answers the same for every rotation. Train on upright digits, test on rotated ones."
         }
         LabId::Signs => {
-            "A graph's Laplacian eigenvectors give every node a position, but each eigenvector's sign is arbitrary (and where eigenvalues repeat, so is the basis). A sign-equivariant network flips its output with the input and keeps link scores unchanged; a sign-invariant one loses positions. Press Play to train five link predictors side by side."
+            "A graph's Laplacian eigenvectors give every node a position, but each eigenvector's sign is arbitrary (and where eigenvalues repeat, so is the basis). A sign-equivariant network flips its output with the input and keeps link scores unchanged; a sign-invariant one loses positions. Press Play to train five link predictors side by side, and four point-cloud models for the O(d) task, where a PCA frame's arbitrary axis signs play the same role."
         }
         LabId::Dimension => {
             "Data in a high-dimensional space often lies near a low-dimensional manifold. TwoNN and MLE read its dimension d from nearest-neighbour distances; the representation gap R_n (how far new points are from the n training points) shrinks like n^(−2/d), and a symmetry shrinks it further. Press Play to stream points in."

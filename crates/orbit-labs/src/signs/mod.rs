@@ -74,7 +74,7 @@ impl Default for SignsSettings {
             drawn: String::new(),
             rot: 0.0,
             dim: 2,
-            turn: 0.0,
+            turn: 45.0,
         }
     }
 }
