@@ -27,9 +27,14 @@ fn signs_step(c: &mut Criterion) {
     });
 }
 
-criterion_group! {
+// The macro generates an undocumented function.
+#[allow(missing_docs)]
+mod group {
+    use super::*;
+    criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
     targets = signs_step
+    }
 }
-criterion_main!(benches);
+criterion_main!(group::benches);
