@@ -25,7 +25,9 @@ fn describe(m: CloudModelId) -> &'static str {
     match m {
         CloudModelId::Equivariant => "h(XS) = h(X)S: f(X) = h(XR)Rᵀ is O(d)-equivariant",
         CloudModelId::Invariant => "h(XS) = h(X): cannot follow the frame's arbitrary signs",
-        CloudModelId::Averaged => "any h, averaged over all 2^d sign choices: exact, 2^d× the cost",
+        CloudModelId::Averaged => {
+            "any h, averaged over all 2ᵈ sign choices: exact, at 2ᵈ× the cost"
+        }
         CloudModelId::Mlp => "raw coordinates, trained on aligned clouds only",
     }
 }

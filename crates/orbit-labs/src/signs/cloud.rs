@@ -48,7 +48,7 @@ impl CloudModelId {
         match self {
             CloudModelId::Equivariant => "Frame + sign-equivariant h",
             CloudModelId::Invariant => "Frame + sign-invariant h",
-            CloudModelId::Averaged => "Frame averaging (2^d)",
+            CloudModelId::Averaged => "Frame averaging (2ᵈ signs)",
             CloudModelId::Mlp => "MLP on coordinates",
         }
     }
