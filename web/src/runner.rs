@@ -130,7 +130,14 @@ async fn run(s: Session, generation: u64) {
             panel_shown = Some(wanted);
             let experiment = s.experiment.get_untracked();
             if let Some(view) = run.signs_view(&experiment)
-                && s.signs.with_untracked(|v| v.as_ref() != Some(view))
+                && s.signs.with_untracked(|v| {
+                    // The spectrum follows from the graph: no need to compare it.
+                    v.as_ref().is_none_or(|v| {
+                        v.choice != view.choice
+                            || v.graph != view.graph
+                            || v.positions != view.positions
+                    })
+                })
             {
                 s.signs.set(Some(view.clone()));
             }

@@ -307,7 +307,7 @@ fn FlipOutputs(session: Session) -> impl IntoView {
             .iter()
             .map(|r| {
                 let key = r.model.label().to_lowercase();
-                let verdict = match (r.model, panel.turn.is_some()) {
+                let verdict = match (r.model, turned) {
                     (LinkModel::SignDss, false) => "column flips exactly with its eigenvector",
                     (LinkModel::SignDss, true) => "flips with signs, but a turn inside an eigenspace is not a symmetry it handles",
                     (LinkModel::SignNet, false) => "does not change",

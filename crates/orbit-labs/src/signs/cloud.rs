@@ -142,7 +142,7 @@ fn normalised_error(predictions: &[Vec<f64>], targets: &[Vec<f64>]) -> f64 {
 struct Member {
     id: CloudModelId,
     trainer: Trainer,
-    /// Held-out batches: aligned clouds, turned clouds.
+    /// Held-out batches as this model sees them: aligned clouds, turned clouds.
     tests: [CloudBatch; 2],
 }
 
@@ -176,6 +176,8 @@ pub struct CloudView {
 pub struct CloudLab {
     dim: usize,
     members: Vec<Member>,
+    /// Targets of the held-out clouds in their own coordinates: aligned, turned.
+    truths: [Vec<Vec<f64>>; 2],
     rng: Rng,
     shown: Clouds,
     device: Device,
@@ -218,15 +220,11 @@ impl CloudLab {
         Self {
             dim: d,
             members,
+            truths: [aligned.y, turned.y],
             rng: Rng::new(seed).fork("od training clouds"),
             shown,
             device: device.clone(),
         }
-    }
-
-    /// Dimension `d`.
-    pub fn dim(&self) -> usize {
-        self.dim
     }
 
     /// One Adam step of every model on the same fresh batch of aligned clouds; returns each
@@ -252,11 +250,10 @@ impl CloudLab {
         let mut out = Vec::new();
         for m in &self.members {
             let mut errors = [0.0; 2];
-            for (e, batch) in errors.iter_mut().zip(&m.tests) {
+            for ((e, batch), truth) in errors.iter_mut().zip(&m.tests).zip(&self.truths) {
                 let (x, _) = batch.tensors(&self.device);
                 let p = each!(&m.trainer, t => t.predict(x).await?);
-                let truth = batch.unframe(&batch.targets);
-                *e = normalised_error(&batch.unframe(&p), &truth);
+                *e = normalised_error(&batch.unframe(&p), truth);
             }
             out.push((m.id, errors[0], errors[1]));
         }
