@@ -1,25 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test of Orbit, installing what is missing (idempotent):
 # format, clippy, native unit tests, browser tests in headless Chromium (CPU backends and
-# WebGPU), then end-to-end tests with Playwright against the built site.
+# WebGPU), the built site's size against its budget, then end-to-end tests with Playwright
+# against the built site.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../web/setup.sh"
 started=$SECONDS
 elapsed() { printf '   (%d min %d s so far)\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)); }
 
-sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
-command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing from Debian: ${missing[*]}"
   sudo_if_needed apt-get update -q
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-fi
-if [ ! -d tests/node_modules/playwright-core ]; then
-  say "installing the Playwright client (playwright-core, no browser download)"
-  (cd tests && npm ci --no-audit --no-fund)
 fi
 
 say "cargo fmt --check"
@@ -47,6 +42,8 @@ elapsed
 say "building the site (trunk build --release)"
 trunk build --release
 elapsed
+say "the page's size against its budget (tests/size-budget.txt)"
+bash tests/size.sh
 say "end-to-end tests (Playwright, Debian's Chromium)"
 (cd tests && npm test)
 elapsed

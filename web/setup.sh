@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building Orbit's web app needs, skipping whatever is already there:
-# the wasm32 target, Trunk, and wasm-bindgen-cli at the version Cargo.lock pins.
+# the wasm32 target, Trunk, wasm-bindgen-cli at the version Cargo.lock pins, and binaryen's
+# wasm-opt 132 from npm (tests/package.json; Debian's binaryen 108 breaks the module).
 # Sourced by web/serve.sh and tests/run.sh; works with only the package registries reachable.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,5 +27,17 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qF "$WASM_BINDGEN_VERSION"; then
   # Not --locked: its lockfile pins a webpki-roots release the registry mirror lacks.
   cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
 fi
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+if ! command -v npm >/dev/null; then
+  say "installing Node.js and npm from Debian"
+  sudo_if_needed apt-get update -q
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
+fi
+if [ ! -x tests/node_modules/.bin/wasm-opt ] || [ ! -d tests/node_modules/playwright-core ]; then
+  say "installing binaryen 132 (wasm-opt) and the Playwright client from npm"
+  (cd tests && npm ci --no-audit --no-fund)
+fi
+# Trunk takes the wasm-opt it finds first on PATH: binaryen 132 from npm, pinned in Trunk.toml.
+export PATH="$PWD/tests/node_modules/.bin:$PATH"
 say "fetching crates (Trunk builds offline)"
 cargo fetch

@@ -12,6 +12,7 @@ use crate::components::notices::Notices;
 use crate::components::share::ShareLink;
 use crate::components::transport::Transport;
 use crate::session::Session;
+use crate::views::ace::AceView;
 use crate::views::baseline::BaselineView;
 use crate::views::dimension::DimensionView;
 use crate::views::groups::GroupsView;
@@ -23,26 +24,16 @@ pub fn App() -> impl IntoView {
     let session = Session::from_location();
     browser::on_shortcut(move |key| session.shortcut(&key));
     let lab = Memo::new(move |_| session.experiment.with(|e| e.lab.id()));
+    // Each lab's view; the registry (orbit_labs::registry) holds the rest of what a lab is.
     let lab_view = move || match lab.get() {
         LabId::Baseline => view! { <BaselineView session=session /> }.into_any(),
         LabId::Groups => view! { <GroupsView session=session /> }.into_any(),
         LabId::Dimension => view! { <DimensionView session=session /> }.into_any(),
         LabId::Signs => view! { <SignsView session=session /> }.into_any(),
+        LabId::Ace => view! { <AceView session=session /> }.into_any(),
     };
-    let intro = move || match lab.get() {
-        LabId::Baseline => {
-            "A multilayer perceptron reads each 8×8 digit as 64 unrelated numbers. It is the baseline the equivariant networks are measured against."
-        }
-        LabId::Groups => {
-            "A G-CNN keeps one copy of every feature per orientation (a regular field): rotating the input rotates each map and permutes the copies, so its invariant head answers the same for every rotation. Train on upright digits, test on rotated ones."
-        }
-        LabId::Signs => {
-            "A graph's Laplacian eigenvectors give every node a position, but each eigenvector's sign is arbitrary (and where eigenvalues repeat, so is the basis). A sign-equivariant network flips its output with the input and keeps link scores unchanged; a sign-invariant one loses positions. Press Play to train five link predictors side by side, and four point-cloud models for the O(d) task, where a PCA frame's arbitrary axis signs play the same role."
-        }
-        LabId::Dimension => {
-            "Data in a high-dimensional space often lies near a low-dimensional manifold. TwoNN and MLE read its dimension d from nearest-neighbour distances; the representation gap R_n (how far new points are from the n training points) shrinks like n^(−2/d), and a symmetry shrinks it further. Press Play to stream points in."
-        }
-    };
+    let intro = move || lab.get().info().intro;
+    let benchmarked = move || session.experiment.with(|e| !e.benchmark_parts().is_empty());
     view! {
         <header class="top">
             <div class="brand">
@@ -65,7 +56,7 @@ pub fn App() -> impl IntoView {
             <section class="panel results">
                 <Transport session=session />
                 {lab_view}
-                {move || (lab.get() != LabId::Dimension).then(|| view! { <Benchmark session=session /> })}
+                {move || benchmarked().then(|| view! { <Benchmark session=session /> })}
             </section>
         </main>
         <footer>

@@ -1,7 +1,7 @@
 //! Backend choice in the page: WebGPU is probed once per page (Burn's wgpu runtime can be
 //! initialised only once), then [`orbit_labs::backend::choose`] times a warm-up step.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use orbit_labs::Experiment;
 use orbit_labs::backend::{self, BackendChoice, BackendKind, WebGpuProbe};
@@ -10,6 +10,8 @@ use crate::browser;
 
 thread_local! {
     static PROBE: RefCell<Option<WebGpuProbe>> = const { RefCell::new(None) };
+    /// Set while the first caller initialises WebGPU.
+    static PROBING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// What the badge shows about the backend in use.
@@ -23,6 +25,22 @@ pub struct BackendStatus {
     pub warmup_ms: Vec<(BackendKind, f64)>,
     /// Why WebGPU is not in use (or the request was not honoured), when that matters.
     pub reason: Option<String>,
+    /// Whether this is the CPU backend the page started on while `auto` still times WebGPU
+    /// against it in the background.
+    pub provisional: bool,
+}
+
+impl BackendStatus {
+    /// The status of a run started at once on the default CPU backend while `auto` decides.
+    pub fn provisional() -> Self {
+        Self {
+            kind: orbit_labs::backend::DEFAULT_CPU,
+            adapter: None,
+            warmup_ms: Vec::new(),
+            reason: None,
+            provisional: true,
+        }
+    }
 }
 
 impl From<&BackendChoice> for BackendStatus {
@@ -32,14 +50,23 @@ impl From<&BackendChoice> for BackendStatus {
             adapter: c.adapter.clone(),
             warmup_ms: c.warmup_ms.clone(),
             reason: c.reason.clone(),
+            provisional: false,
         }
     }
 }
 
-/// The WebGPU device of this page, initialising it on first use.
+/// The WebGPU device of this page, initialising it on first use. Burn's wgpu runtime can be
+/// initialised only once, so a second caller while the first is still initialising waits for
+/// its result.
 pub async fn webgpu_probe() -> WebGpuProbe {
-    if let Some(p) = PROBE.with(|p| p.borrow().clone()) {
-        return p;
+    loop {
+        if let Some(p) = PROBE.with(|p| p.borrow().clone()) {
+            return p;
+        }
+        if !PROBING.with(|p| p.replace(true)) {
+            break;
+        }
+        browser::sleep_ms(20).await;
     }
     crate::runtime::run_constructors_once();
     let probe = if browser::has_navigator_gpu() {

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use burn::tensor::Device;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use orbit_labs::backend::DEFAULT_CPU;
 use orbit_labs::{BackendPreference, Run};
 
 use crate::backend::{self, BackendStatus};
@@ -66,13 +67,17 @@ pub fn spawn(session: Session, generation: u64) {
 }
 
 async fn device_for(session: &Session, preference: BackendPreference) -> Device {
-    if let Some(device) = DEVICE.with(|d| {
-        d.borrow()
-            .as_ref()
-            .filter(|(p, _)| *p == preference)
-            .map(|(_, dev)| dev.clone())
-    }) {
+    if let Some(device) = cached_device(preference) {
         return device;
+    }
+    if preference == BackendPreference::Auto {
+        // Usable at once: start on the default CPU backend and let the timing of WebGPU
+        // against it finish in the background (it took up to minutes on a software adapter).
+        let cpu = DEFAULT_CPU.cpu_device().unwrap_or_else(Device::flex);
+        DEVICE.with(|d| *d.borrow_mut() = Some((preference, cpu.clone())));
+        session.backend.set(Some(BackendStatus::provisional()));
+        spawn_local(choose_in_background(*session));
+        return cpu;
     }
     session.backend.set(None);
     session.status.set(RunStatus::Preparing(
@@ -82,6 +87,40 @@ async fn device_for(session: &Session, preference: BackendPreference) -> Device 
     session.backend.set(Some(BackendStatus::from(&choice)));
     DEVICE.with(|d| *d.borrow_mut() = Some((preference, choice.device.clone())));
     choice.device
+}
+
+fn cached_device(preference: BackendPreference) -> Option<Device> {
+    DEVICE.with(|d| {
+        d.borrow()
+            .as_ref()
+            .filter(|(p, _)| *p == preference)
+            .map(|(_, dev)| dev.clone())
+    })
+}
+
+/// `auto`'s choice, made while the run already trains on the CPU: times a warm-up step on
+/// WebGPU and on the CPU, keeps the faster for every later run, and when that is WebGPU
+/// restarts the current run there with the same settings (the badge says so).
+async fn choose_in_background(session: Session) {
+    let experiment = session.experiment.get_untracked();
+    let choice = backend::choose(&experiment).await;
+    if session.experiment.get_untracked().backend != BackendPreference::Auto
+        || cached_device(BackendPreference::Auto).is_none()
+    {
+        return; // The preference changed meanwhile; its own choice stands.
+    }
+    DEVICE.with(|d| *d.borrow_mut() = Some((BackendPreference::Auto, choice.device.clone())));
+    let mut status = BackendStatus::from(&choice);
+    if choice.kind != DEFAULT_CPU {
+        status.reason = Some(format!(
+            "moved from {} once the warm-up timing was in: the run restarted there with the same settings",
+            DEFAULT_CPU.label()
+        ));
+        session.backend.set(Some(status));
+        session.reset();
+    } else {
+        session.backend.set(Some(status));
+    }
 }
 
 async fn run(s: Session, generation: u64) {
@@ -96,11 +135,8 @@ async fn run(s: Session, generation: u64) {
     let mut run = s
         .custom_points
         .with_untracked(|points| Run::with_points(&experiment, &device, points.as_ref()));
-    s.dimension.set(run.dimension_view().cloned());
-    s.signs.set(run.signs_view(&experiment).cloned());
     run.set_yielder(Rc::new(|| Box::pin(yield_now())));
     s.params.set(run.num_params());
-    s.models.set(run.models());
     match run.report().await {
         Ok(m) if !stale() => {
             s.reports.set(vec![m]);
@@ -116,45 +152,23 @@ async fn run(s: Session, generation: u64) {
     let mut recent: VecDeque<(f64, usize)> = VecDeque::new();
     let mut pending = Pending::default();
     let mut last_flush = now_ms();
-    let mut panel_shown: Option<(u64, usize)> = None;
+    let mut view_shown: Option<(u64, usize)> = None;
     loop {
         if stale() {
             return;
         }
-        // The action panel follows the panel knobs and every new report.
+        // The lab's view follows the view-only knobs and every new report.
         let wanted = (
-            s.panel_version.get_untracked(),
+            s.view_version.get_untracked(),
             s.reports.with_untracked(Vec::len),
         );
-        if panel_shown != Some(wanted) {
-            panel_shown = Some(wanted);
-            let experiment = s.experiment.get_untracked();
-            if let Some(view) = run.signs_view(&experiment)
-                && s.signs.with_untracked(|v| {
-                    // The spectrum follows from the graph: no need to compare it.
-                    v.as_ref().is_none_or(|v| {
-                        v.choice != view.choice
-                            || v.graph != view.graph
-                            || v.positions != view.positions
-                    })
-                })
-            {
-                s.signs.set(Some(view.clone()));
-            }
-            match run.action_panel(&experiment).await {
-                Ok(panel) if !stale() => s.panel.set(panel),
+        if view_shown != Some(wanted) {
+            view_shown = Some(wanted);
+            let settings = s.experiment.with_untracked(|e| e.lab.clone());
+            match run.view(&settings).await {
+                Ok(view) if !stale() => s.view.set(view),
                 Ok(_) => return,
-                Err(e) => log::warn!("the action panel failed: {e}"),
-            }
-            match run.flip_panel(&experiment).await {
-                Ok(panel) if !stale() => s.flip.set(panel),
-                Ok(_) => return,
-                Err(e) => log::warn!("the flip panel failed: {e}"),
-            }
-            match run.cloud_view(&experiment).await {
-                Ok(view) if !stale() => s.cloud.set(view),
-                Ok(_) => return,
-                Err(e) => log::warn!("the O(d) view failed: {e}"),
+                Err(e) => log::warn!("the lab's view failed: {e}"),
             }
         }
         let playing = s.playing.get_untracked();
@@ -216,6 +230,15 @@ async fn run(s: Session, generation: u64) {
             || stop.is_some();
         if due {
             pending.flush(&s, &run);
+            if run.view_follows_steps() {
+                let settings = s.experiment.with_untracked(|e| e.lab.clone());
+                if let Ok(view) = run.view(&settings).await {
+                    if stale() {
+                        return;
+                    }
+                    s.view.set(view);
+                }
+            }
             last_flush = now;
             if let Some((t0, _)) = recent.front() {
                 let steps: usize = recent.iter().skip(1).map(|(_, n)| n).sum();
@@ -263,9 +286,6 @@ impl Pending {
             s.advice.set(reports.last().and_then(|r| run.advice(r)));
             s.reports.update(|r| r.extend(reports));
             publish_classification(s, run);
-        }
-        if let Some(view) = run.dimension_view() {
-            s.dimension.set(Some(view.clone()));
         }
     }
 }

@@ -2,9 +2,7 @@
 //! controls call. The URL mirrors the experiment (replaced, never pushed).
 
 use leptos::prelude::*;
-use orbit_labs::dimension::DimensionView;
-use orbit_labs::groups::{ActionPanel, Family};
-use orbit_labs::signs::{CloudView, FlipPanel, SignsView};
+use orbit_labs::lab::LabView;
 use orbit_labs::{Experiment, Metrics, link};
 use orbit_math::dimension::Points;
 use serde_json::Value;
@@ -77,20 +75,11 @@ pub struct Session {
     pub params: RwSignal<usize>,
     /// Test images and predictions, for labs that classify.
     pub classification: RwSignal<Option<Classification>>,
-    /// The group-action panel, for the groups lab.
-    pub panel: RwSignal<Option<ActionPanel>>,
-    /// Bumped when the panel must be recomputed (a panel knob changed).
-    pub panel_version: RwSignal<u64>,
-    /// The compared models: family, trainable parameters, multiply–adds per image.
-    pub models: RwSignal<Vec<(Family, usize, usize)>>,
-    /// What the dimension lab's view draws (dimension-lab runs only).
-    pub dimension: RwSignal<Option<DimensionView>>,
-    /// The graph and spectrum of a sign-flip-lab run.
-    pub signs: RwSignal<Option<SignsView>>,
-    /// How the sign-flip lab's models respond to the chosen flips.
-    pub flip: RwSignal<Option<FlipPanel>>,
-    /// The sign-flip lab's O(d) cloud, turned as the viewer chose, with every model's arrows.
-    pub cloud: RwSignal<Option<CloudView>>,
+    /// What the lab's view draws besides the reports, as the lab's run produced it (see
+    /// [`Session::view_as`]); `None` until the run is built.
+    pub view: RwSignal<Option<LabView>>,
+    /// Bumped when the view must be recomputed (a view-only knob changed).
+    pub view_version: RwSignal<u64>,
     /// Points the user loaded from CSV (used when the dimension lab's cloud is `custom`).
     pub custom_points: RwSignal<Option<Points>>,
 }
@@ -115,18 +104,20 @@ impl Session {
             advice: RwSignal::new(None),
             params: RwSignal::new(0),
             classification: RwSignal::new(None),
-            panel: RwSignal::new(None),
-            panel_version: RwSignal::new(0),
-            models: RwSignal::new(Vec::new()),
-            dimension: RwSignal::new(None),
-            signs: RwSignal::new(None),
-            flip: RwSignal::new(None),
-            cloud: RwSignal::new(None),
+            view: RwSignal::new(None),
+            view_version: RwSignal::new(0),
             custom_points: RwSignal::new(None),
         };
         session.sync_url();
         session.reset();
         session
+    }
+
+    /// Reads the lab's view as the lab's own view type `T` (tracked): `f` gets `None` while
+    /// there is none, or when the view is of another lab.
+    pub fn view_as<T: 'static, R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
+        self.view
+            .with(|v| f(v.as_ref().and_then(|v| v.as_ref().downcast_ref::<T>())))
     }
 
     /// The share link of the current experiment.
@@ -150,12 +141,7 @@ impl Session {
         self.reports.set(Vec::new());
         self.advice.set(None);
         self.classification.set(None);
-        self.panel.set(None);
-        self.models.set(Vec::new());
-        self.dimension.set(None);
-        self.signs.set(None);
-        self.flip.set(None);
-        self.cloud.set(None);
+        self.view.set(None);
         self.speed.set(0.0);
         self.pending_steps.set(0);
         runner::spawn(*self, self.generation.get_untracked());
@@ -176,7 +162,7 @@ impl Session {
         if restart {
             self.reset();
         } else {
-            self.panel_version.update(|v| *v += 1);
+            self.view_version.update(|v| *v += 1);
         }
         Ok(())
     }

@@ -152,7 +152,7 @@ fn run(args: &[String]) -> Result<(), String> {
     let kind = backend.unwrap_or_else(|| experiment.backend.cpu_kind());
     let device = kind.cpu_device().ok_or("WebGPU runs only in the page")?;
     let mut run = Run::with_points(&experiment, &device, points.as_ref());
-    if let Some(problem) = run.dimension_view().and_then(|v| v.problem.clone()) {
+    if let Some(problem) = run.problem() {
         return Err(problem);
     }
     let start = std::time::Instant::now();

@@ -3,14 +3,18 @@
 //! This is the model the group-action lab's equivariant networks are measured against: it sees
 //! a digit as 64 unrelated numbers and knows nothing of rotations.
 
+use std::any::Any;
+
 use burn::tensor::Device;
+use orbit_math::dimension::Points;
 use orbit_models::{ClassifierTrainer, ImageSet, Mlp, MlpConfig, TrainSettings};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{self, DataFraction, digits_split};
 use crate::knob::{self, Kind, Knob};
+use crate::lab::{Lab, LabInfo, LabRun, LabView, LocalFuture};
 use crate::metrics::Metrics;
-use crate::run::{RunError, StepOutcome, check_loss};
+use crate::outcome::{Due, RunError, StepOutcome, check_loss};
 
 /// Settings of the baseline lab (share-link keys in brackets).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -48,12 +52,14 @@ impl Default for BaselineSettings {
 /// The baseline lab's knobs.
 pub const KNOBS: &[Knob] = &[
     Knob {
+        view_only: false,
         key: "hidden",
         label: "Hidden width",
         help: "Units in each hidden layer.",
         kind: Kind::Int { min: 4, max: 512 },
     },
     Knob {
+        view_only: false,
         key: "depth",
         label: "Hidden layers",
         help: "0 gives a linear classifier.",
@@ -63,6 +69,7 @@ pub const KNOBS: &[Knob] = &[
     knob::BATCH,
     data::DATA_KNOB,
     Knob {
+        view_only: false,
         key: "steps",
         label: "Step budget",
         help: "The run stops after this many steps.",
@@ -76,6 +83,24 @@ pub const KNOBS: &[Knob] = &[
 
 /// The model's name in plots and reports.
 pub const MODEL_NAME: &str = "MLP";
+
+impl Lab for BaselineSettings {
+    const INFO: LabInfo = LabInfo {
+        key: "baseline",
+        title: "Baseline: an MLP on handwritten digits",
+        menu: "Baseline MLP",
+        intro: "A multilayer perceptron reads each 8×8 digit as 64 unrelated numbers. It is the baseline the equivariant networks are measured against.",
+        knobs: KNOBS,
+    };
+
+    fn build(&self, seed: u64, device: &Device, _points: Option<&Points>) -> Box<dyn LabRun> {
+        Box::new(BaselineRun::new(self, seed, device))
+    }
+
+    fn benchmark_parts(&self) -> Vec<(String, Self)> {
+        vec![(MODEL_NAME.to_string(), self.clone())]
+    }
+}
 
 /// Steps after which training accuracy still at chance earns a hint.
 const STUCK_AFTER: usize = 100;
@@ -176,23 +201,46 @@ impl BaselineRun {
         let loss = check_loss(step, loss)?;
         self.losses.push(loss);
         let losses = vec![(MODEL_NAME.to_string(), loss)];
-        let finished = step >= self.settings.steps;
-        let report = if step.is_multiple_of(self.settings.eval.max(1)) || finished {
-            Some(self.report().await?)
-        } else {
-            None
-        };
-        Ok(StepOutcome {
-            step,
-            losses,
-            report,
-            finished,
-        })
+        let due = Due::at(step, self.settings.steps, self.settings.eval);
+        due.outcome(losses, async || self.report().await).await
     }
 
     /// The lab's data attribution.
     pub fn attribution(&self) -> &'static str {
         data::DIGITS_ATTRIBUTION
+    }
+}
+
+impl LabRun for BaselineRun {
+    fn step(&mut self) -> LocalFuture<'_, Result<StepOutcome, RunError>> {
+        Box::pin(BaselineRun::step(self))
+    }
+
+    fn report(&mut self) -> LocalFuture<'_, Result<Metrics, RunError>> {
+        Box::pin(BaselineRun::report(self))
+    }
+
+    fn steps(&self) -> usize {
+        BaselineRun::steps(self)
+    }
+
+    fn num_params(&self) -> usize {
+        self.model_params
+    }
+
+    fn advice(&self, report: &Metrics) -> Option<String> {
+        advice(report)
+    }
+
+    fn classification(&self) -> Option<(&ImageSet, &[u8])> {
+        Some((&self.test, &self.test_predictions))
+    }
+
+    fn view<'a>(
+        &'a mut self,
+        _settings: &'a (dyn Any + Send + Sync),
+    ) -> LocalFuture<'a, Result<Option<LabView>, RunError>> {
+        Box::pin(async { Ok(None) })
     }
 }
 

@@ -53,6 +53,7 @@ impl DataFraction {
 
 /// The `data` knob: all of the training split or a fifth of it.
 pub const DATA_KNOB: Knob = Knob {
+    view_only: false,
     key: "data",
     label: "Training data",
     help: "Train on all of the training split or on one fifth of it.",

@@ -7,106 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::backend::BackendPreference;
-use crate::baseline::{self, BaselineSettings};
-use crate::dimension::{self, DimensionSettings};
-use crate::groups::{self, GroupsSettings};
-use crate::knob::{Choice, Kind, Knob};
-use crate::signs::{self, SignsSettings};
-
-/// The labs Orbit offers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LabId {
-    /// The digits MLP every other model is compared against.
-    Baseline,
-    /// p4/p4m G-CNNs against the Z2-CNN, with the group action on screen.
-    Groups,
-    /// Intrinsic-dimension estimators and the representation-gap scaling law.
-    Dimension,
-    /// Laplacian eigenvectors, sign flips and sign-equivariant networks.
-    Signs,
-}
-
-impl LabId {
-    /// Every lab, in menu order.
-    pub const ALL: [LabId; 4] = [
-        LabId::Baseline,
-        LabId::Groups,
-        LabId::Signs,
-        LabId::Dimension,
-    ];
-
-    /// The id used in links and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LabId::Baseline => "baseline",
-            LabId::Groups => "groups",
-            LabId::Dimension => "dimension",
-            LabId::Signs => "signs",
-        }
-    }
-
-    /// Human title.
-    pub fn title(self) -> &'static str {
-        match self {
-            LabId::Baseline => "Baseline: an MLP on handwritten digits",
-            LabId::Groups => "Group actions: rotation-equivariant CNNs (p4, p4m)",
-            LabId::Dimension => "Intrinsic dimension: TwoNN, MLE and the representation gap",
-            LabId::Signs => "Sign flips: Laplacian eigenvectors and sign-equivariant networks",
-        }
-    }
-
-    /// The lab with this id.
-    pub fn parse(id: &str) -> Option<LabId> {
-        Self::ALL.into_iter().find(|l| l.as_str() == id)
-    }
-}
-
-/// The settings of one lab, tagged by its id.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "lab", rename_all = "lowercase")]
-pub enum LabSettings {
-    /// See [`crate::baseline`].
-    Baseline(BaselineSettings),
-    /// See [`crate::groups`].
-    Groups(GroupsSettings),
-    /// See [`crate::dimension`].
-    Dimension(DimensionSettings),
-    /// See [`crate::signs`].
-    Signs(SignsSettings),
-}
-
-impl LabSettings {
-    /// The default settings of a lab.
-    pub fn default_for(id: LabId) -> Self {
-        match id {
-            LabId::Baseline => LabSettings::Baseline(BaselineSettings::default()),
-            LabId::Groups => LabSettings::Groups(GroupsSettings::default()),
-            LabId::Dimension => LabSettings::Dimension(DimensionSettings::default()),
-            LabId::Signs => LabSettings::Signs(SignsSettings::default()),
-        }
-    }
-
-    /// Which lab these settings belong to.
-    pub fn id(&self) -> LabId {
-        match self {
-            LabSettings::Baseline(_) => LabId::Baseline,
-            LabSettings::Groups(_) => LabId::Groups,
-            LabSettings::Dimension(_) => LabId::Dimension,
-            LabSettings::Signs(_) => LabId::Signs,
-        }
-    }
-
-    /// The lab's own knobs.
-    pub fn knobs(&self) -> &'static [Knob] {
-        match self {
-            LabSettings::Baseline(_) => baseline::KNOBS,
-            LabSettings::Groups(_) => groups::KNOBS,
-            LabSettings::Dimension(_) => dimension::KNOBS,
-            LabSettings::Signs(_) => signs::KNOBS,
-        }
-    }
-}
+use crate::knob::{Kind, Knob};
+pub use crate::registry::{LAB_CHOICES, LabId, LabSettings};
 
 /// A complete, reproducible description of one run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -126,35 +28,27 @@ impl Default for Experiment {
     }
 }
 
-/// Choices of the `lab` knob, one per [`LabId`].
-const LAB_CHOICES: &[Choice] = &[
-    Choice {
-        value: "baseline",
-        label: "Baseline MLP",
-    },
-    Choice {
-        value: "groups",
-        label: "Group actions (p4, p4m)",
-    },
-    Choice {
-        value: "signs",
-        label: "Sign flips (eigenvectors)",
-    },
-    Choice {
-        value: "dimension",
-        label: "Intrinsic dimension",
-    },
+/// Drawings [`Experiment::random`] picks from: none, a triangle, one node, a path with a
+/// repeated edge-free pair, and two components.
+const RANDOM_DRAWINGS: &[&str] = &[
+    "",
+    "10.10_90.10_50.80~0-1_1-2_0-2",
+    "50.50",
+    "10.10_30.30_50.50_70.70~0-1_1-2_2-3",
+    "10.10_20.20_80.80_90.90~0-1_2-3",
 ];
 
 /// Knobs every experiment has, before the lab's own.
 pub const COMMON_KNOBS: &[Knob] = &[
     Knob {
+        view_only: false,
         key: "lab",
         label: "Lab",
         help: "Which experiment to run.",
         kind: Kind::Choice(LAB_CHOICES),
     },
     Knob {
+        view_only: false,
         key: "seed",
         label: "Seed",
         help: "Fixes the data split, the initial weights and the batch order.",
@@ -164,6 +58,7 @@ pub const COMMON_KNOBS: &[Knob] = &[
         },
     },
     Knob {
+        view_only: false,
         key: "backend",
         label: "Backend",
         help: "auto picks the faster of WebGPU and the CPU by timing a warm-up step.",
@@ -200,39 +95,57 @@ impl Experiment {
     }
 
     /// Whether changing `key` needs a new run (most knobs), or only changes a view of the
-    /// current one (e.g. which image the group-action panel shows).
+    /// current one (a knob marked view-only, e.g. which image the group-action panel shows).
     pub fn restarts_run(&self, key: &str) -> bool {
-        match self.lab {
-            LabSettings::Groups(_) => !groups::VIEW_KNOBS.contains(&key),
-            LabSettings::Dimension(_) => !dimension::VIEW_KNOBS.contains(&key),
-            LabSettings::Signs(_) => !signs::VIEW_KNOBS.contains(&key),
-            LabSettings::Baseline(_) => true,
-        }
+        self.knobs()
+            .find(|k| k.key == key)
+            .is_none_or(|k| !k.view_only)
     }
 
     /// What the in-page benchmark times, one model at a time: for the group-action lab one
     /// experiment per compared model (the same settings, that model alone); otherwise the
-    /// experiment itself under its model's name.
+    /// experiment itself under its lab's name (nothing for a lab without training).
     pub fn benchmark_parts(&self) -> Vec<(String, Experiment)> {
-        match &self.lab {
-            LabSettings::Groups(g) => g
-                .compare
-                .families()
-                .into_iter()
-                .map(|f| {
-                    let mut single = g.clone();
-                    single.compare = groups::Compare::single(f);
-                    let e = Self {
-                        lab: LabSettings::Groups(single),
-                        ..self.clone()
-                    };
-                    (f.label().to_string(), e)
-                })
-                .collect(),
-            LabSettings::Baseline(_) => vec![(baseline::MODEL_NAME.to_string(), self.clone())],
-            LabSettings::Signs(_) => vec![("all five models".to_string(), self.clone())],
-            LabSettings::Dimension(_) => Vec::new(),
+        self.lab
+            .benchmark_parts()
+            .into_iter()
+            .map(|(name, lab)| {
+                let e = Self {
+                    lab,
+                    ..self.clone()
+                };
+                (name, e)
+            })
+            .collect()
+    }
+
+    /// A valid experiment of `lab` drawn knob by knob over each knob's whole range (integers
+    /// uniformly, log-scaled floats log-uniformly, choices uniformly, drawings from a small
+    /// set), for property tests that every valid link decodes, builds and runs.
+    pub fn random(lab: LabId, rng: &mut orbit_math::Rng) -> Self {
+        let mut e = Self::for_lab(lab);
+        let keys: Vec<Knob> = e.knobs().filter(|k| k.key != "lab").copied().collect();
+        for k in keys {
+            let v = match k.kind {
+                Kind::Int { min, max } => {
+                    let span = (max - min + 1) as f64;
+                    Value::from((min + (rng.uniform() * span) as i64).min(max))
+                }
+                Kind::Float { min, max, log } => Value::from(if log {
+                    (min.ln() + rng.uniform() * (max.ln() - min.ln()))
+                        .exp()
+                        .clamp(min, max)
+                } else {
+                    rng.uniform_in(min, max)
+                }),
+                Kind::Choice(c) => Value::from(c[rng.below(c.len())].value),
+                Kind::Text { .. } => Value::from(RANDOM_DRAWINGS[rng.below(RANDOM_DRAWINGS.len())]),
+            };
+            if let Ok(next) = e.with_value(k.key, v) {
+                e = next;
+            }
         }
+        e
     }
 
     /// The same experiment with one knob set to an already-validated value.
@@ -253,7 +166,11 @@ impl Experiment {
         }
         let mut map = self.to_map();
         map.insert(key.to_string(), value);
-        Self::from_map(map)
+        let mut next = Self::from_map(map)?;
+        match next.lab.fit_budget() {
+            Some(reason) => Err(reason),
+            None => Ok(next),
+        }
     }
 }
 
@@ -278,9 +195,16 @@ mod tests {
             }
             assert_eq!(Experiment::from_map(map).unwrap(), e);
         }
-        let labs: Vec<&str> = LabId::ALL.iter().map(|l| l.as_str()).collect();
-        let choices: Vec<&str> = LAB_CHOICES.iter().map(|c| c.value).collect();
-        assert_eq!(labs, choices);
+    }
+
+    #[test]
+    fn view_only_knobs_do_not_restart_the_run() {
+        let groups = Experiment::for_lab(LabId::Groups);
+        assert!(!groups.restarts_run("image") && !groups.restarts_run("angle"));
+        assert!(groups.restarts_run("fields") && groups.restarts_run("seed"));
+        let signs = Experiment::for_lab(LabId::Signs);
+        assert!(!signs.restarts_run("flips") && signs.restarts_run("nodes"));
+        assert!(Experiment::default().restarts_run("hidden"));
     }
 
     #[test]

@@ -73,6 +73,9 @@ pub struct Knob {
     pub help: &'static str,
     /// Type and bounds.
     pub kind: Kind,
+    /// Whether the knob only changes what the page shows of the current run (which image a
+    /// panel shows, a flip, a view angle): changing it does not restart training.
+    pub view_only: bool,
 }
 
 /// A value read from a link, possibly changed on the way in.
@@ -181,6 +184,7 @@ impl Knob {
 
 /// Adam's learning rate, shared by the training labs.
 pub const LEARNING_RATE: Knob = Knob {
+    view_only: false,
     key: "lr",
     label: "Learning rate",
     help: "Adam step size; above about 0.1 training may diverge.",
@@ -193,6 +197,7 @@ pub const LEARNING_RATE: Knob = Knob {
 
 /// Minibatch size, shared by the training labs.
 pub const BATCH: Knob = Knob {
+    view_only: false,
     key: "batch",
     label: "Batch size",
     help: "Images per training step.",
@@ -201,6 +206,7 @@ pub const BATCH: Knob = Knob {
 
 /// Steps between evaluations, shared by the training labs.
 pub const EVAL: Knob = Knob {
+    view_only: false,
     key: "eval",
     label: "Evaluate every",
     help: "Steps between accuracy measurements.",
@@ -212,6 +218,7 @@ mod tests {
     use super::*;
 
     const LR: Knob = Knob {
+        view_only: false,
         key: "lr",
         label: "Learning rate",
         help: "",
@@ -222,12 +229,14 @@ mod tests {
         },
     };
     const WIDTH: Knob = Knob {
+        view_only: false,
         key: "hidden",
         label: "Width",
         help: "",
         kind: Kind::Int { min: 4, max: 512 },
     };
     const DATA: Knob = Knob {
+        view_only: false,
         key: "data",
         label: "Data",
         help: "",

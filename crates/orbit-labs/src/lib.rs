@@ -5,9 +5,15 @@
 //! - [`link`] turns an experiment into a share-link query (`v=1&lab=baseline&seed=1&…`) and
 //!   back, repairing bad links and listing what it changed.
 //! - [`backend`] chooses the device: WebGPU or a CPU backend, by timing a warm-up step.
-//! - [`Run`] advances an experiment one asynchronous step at a time and reports [`Metrics`].
+//! - [`Run`] advances an experiment one asynchronous step at a time and reports [`Metrics`];
+//!   it holds the lab's run behind the [`lab::LabRun`] trait and knows no lab's internals.
+//! - [`registry`] lists the labs, one line each; [`lab`] says what a lab provides (its
+//!   [`lab::LabInfo`], settings implementing [`lab::Lab`], a run implementing [`lab::LabRun`]);
+//!   [`outcome`] is the run vocabulary every lab shares (errors, step outcomes, reports due).
 //! - One module per lab: [`baseline`] (the digits MLP), [`groups`] (p4/p4m G-CNNs against
-//!   the Z2-CNN), [`dimension`] (intrinsic-dimension estimators and the representation gap).
+//!   the Z2-CNN), [`signs`] (Laplacian eigenvectors and sign-equivariant networks),
+//!   [`dimension`] (intrinsic-dimension estimators and the representation gap), [`ace`]
+//!   (approximate equivariance by constrained optimisation).
 //!
 //! ```
 //! use burn::tensor::Device;
@@ -20,6 +26,7 @@
 //! assert!(link::encode(&decoded.experiment).contains("hidden=32"));
 //! ```
 
+pub mod ace;
 pub mod backend;
 pub mod baseline;
 pub mod data;
@@ -27,8 +34,11 @@ pub mod dimension;
 pub mod experiment;
 pub mod groups;
 pub mod knob;
+pub mod lab;
 pub mod link;
 pub mod metrics;
+pub mod outcome;
+pub mod registry;
 pub mod run;
 pub mod signs;
 

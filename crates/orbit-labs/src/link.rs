@@ -114,12 +114,13 @@ pub fn decode(link: &str) -> Decoded {
         notices.push(format!("ignored unknown keys {}{more}", shown.join(", ")));
     }
     map.insert("lab".into(), Value::from(lab.as_str()));
-    let experiment = Experiment::from_map(map).unwrap_or_else(|e| {
+    let mut experiment = Experiment::from_map(map).unwrap_or_else(|e| {
         notices.push(format!(
             "the link could not be read ({e}); opened the defaults"
         ));
         defaults
     });
+    notices.extend(experiment.lab.fit_budget());
     Decoded {
         experiment,
         notices,
@@ -264,31 +265,9 @@ mod tests {
 
     /// Any valid experiment, drawn knob by knob within bounds.
     fn valid_experiment() -> impl Strategy<Value = Experiment> {
-        use crate::knob::Kind;
         let lab = prop::sample::select(LabId::ALL.to_vec());
-        (lab, any::<u64>()).prop_map(|(lab, bits)| {
-            let mut rng = orbit_math::Rng::new(bits);
-            let mut e = Experiment::for_lab(lab);
-            let keys: Vec<_> = e.knobs().filter(|k| k.key != "lab").copied().collect();
-            for k in keys {
-                let v = match k.kind {
-                    Kind::Int { min, max } => {
-                        Value::from(min + (rng.uniform() * (max - min + 1) as f64) as i64)
-                    }
-                    Kind::Float { min, max, log } => Value::from(if log {
-                        (min.ln() + rng.uniform() * (max.ln() - min.ln())).exp()
-                    } else {
-                        rng.uniform_in(min, max)
-                    }),
-                    Kind::Choice(c) => Value::from(c[rng.below(c.len())].value),
-                    Kind::Text { .. } => {
-                        Value::from(["", "10.10_90.10_50.80~0-1_1-2_0-2"][rng.below(2)])
-                    }
-                };
-                e = e.with_value(k.key, v).unwrap();
-            }
-            e
-        })
+        (lab, any::<u64>())
+            .prop_map(|(lab, bits)| Experiment::random(lab, &mut orbit_math::Rng::new(bits)))
     }
 
     proptest! {

@@ -1,4 +1,4 @@
-//! Small point clouds, their PCA frames and the O(d) task of SCIENCE.md §3(b).
+//! Small point clouds, their PCA frames and the O(d) task of docs/science.md §3(b).
 //!
 //! A cloud is `n` points in `R^d`, row-major (`points[i * d + c]`). For a centred cloud `X`
 //! with PCA frame `R` (the covariance's eigenvectors as columns, largest variance first), the

@@ -2,7 +2,7 @@
 //!
 //! [`Group::C4`] is the four rotations by multiples of 90° (the group of p4), [`Group::D4`]
 //! adds the mirrors (p4m). An [`Element`] is numbered by its *slot*, the orientation channel a
-//! regular field keeps for it (SCIENCE.md §0.2, the conventions of Cohen & Welling's code):
+//! regular field keeps for it (docs/science.md §0.2, the conventions of Cohen & Welling's code):
 //! slots 0–3 are `rot(·, s)` (counter-clockwise by 90°·s) and slots 4–7 are
 //! `rot(·ᵀ, [3, 2, 1, 0][s − 4])`. On a regular field `f[c, s, y, x]`, rotation acts as
 //! `rot(f[:, PERM[1]], 1)` and the mirror as `rot(transpose(f[:, PERM[4]]), 3)`; any other
@@ -14,7 +14,7 @@
 use std::fmt;
 
 /// Slot permutations of p4m's group convolution: row `r` lists, for each output slot, the input
-/// slot it reads (SCIENCE.md §0.2). The first four entries of rows 0–3 are p4's rolls.
+/// slot it reads (docs/science.md §0.2). The first four entries of rows 0–3 are p4's rolls.
 pub const PERM: [[usize; 8]; 8] = [
     [0, 1, 2, 3, 4, 5, 6, 7],
     [3, 0, 1, 2, 5, 6, 7, 4],

@@ -1,5 +1,5 @@
 //! The one equivariance measure used everywhere, by the tests and by the live meter
-//! (SCIENCE.md §0.1):
+//! (docs/science.md §0.1):
 //!
 //! `err(f, g, x) = max|f(ρ_in(g) x) − ρ_out(g) f(x)| / max(1, max|f(x)|)`
 //!
@@ -44,7 +44,10 @@ pub async fn equivariance_error<const I: usize, const O: usize>(
     let g_fx = act_out.act(fx.clone());
     let num = (f_gx - g_fx).abs().max().into_scalar_async::<f32>().await?;
     let scale = fx.abs().max().into_scalar_async::<f32>().await?;
-    Ok(f64::from(num) / f64::from(scale).max(1.0))
+    Ok(orbit_math::equivariance::relative_to_output(
+        f64::from(num),
+        f64::from(scale),
+    ))
 }
 
 #[cfg(test)]

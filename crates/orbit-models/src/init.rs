@@ -37,6 +37,16 @@ pub fn linear(d_input: usize, d_output: usize, rng: &mut Rng, device: &Device) -
     }
 }
 
+/// A linear layer without bias, weights as in [`linear`] (for a term that is added to another
+/// layer's output, which carries the bias).
+pub fn linear_no_bias(d_input: usize, d_output: usize, rng: &mut Rng, device: &Device) -> Linear {
+    let bound = 1.0 / (d_input.max(1) as f64).sqrt();
+    Linear {
+        weight: uniform_param([d_input, d_output], bound, rng, device),
+        bias: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,8 @@
 //! - [`gcnn`]: group-equivariant CNNs on p4 and p4m ([`GroupCnnConfig`] → [`GroupCnn`]), and
 //!   the Z2-CNN as the same network on the trivial group.
 //! - [`sign`]: SignDSS, SignNet and the baselines on Laplacian eigenvectors.
+//! - [`ace`]: the SO(2)×S_N vector-channel network with a γ-scaled non-equivariant branch per
+//!   layer, and its primal–dual trainer in ACE's modes.
 //! - [`equivariance`]: the [`Action`] abstraction and the one [`equivariance_error`].
 //! - [`classifier`]: the [`ImageClassifier`] trait every image model implements, the host-side
 //!   [`ImageSet`], and the [`ClassifierTrainer`] that advances one Adam step at a time and
@@ -25,6 +27,7 @@
 //! assert!(loss.is_finite());
 //! ```
 
+pub mod ace;
 pub mod classifier;
 pub mod equivariance;
 pub mod gcnn;

@@ -29,9 +29,16 @@ pub fn BackendBadge(
             view! {
                 <span class="badge-kind" data-testid="backend-kind">{b.kind.label()}</span>
                 <span class="badge-adapter">{adapter}</span>
-                <span class="badge-timings" title="one training step of this experiment, timed at start-up">
-                    "warm-up " {timings}
-                </span>
+                {(!timings.is_empty()).then(|| view! {
+                    <span class="badge-timings" title="one training step of this experiment, timed at start-up">
+                        "warm-up " {timings}
+                    </span>
+                })}
+                {b.provisional.then(|| view! {
+                    <span class="badge-reason" data-testid="backend-pending">
+                        "started at once; timing WebGPU against the CPU in the background (the run moves if WebGPU is faster)"
+                    </span>
+                })}
                 {b.reason.map(|r| view! { <span class="badge-reason" data-testid="backend-reason">{r}</span> })}
             }
             .into_any()

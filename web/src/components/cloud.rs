@@ -124,7 +124,7 @@ pub fn CloudCanvas(
     Effect::new(move |_| {
         let (yaw, pitch) = live.get().unwrap_or_else(angles);
         if let Some(c) = canvas.get() {
-            session.dimension.with(|v| {
+            session.view_as(|v: Option<&DimensionView>| {
                 if let Some(v) = v {
                     draw(&c, v, yaw, pitch);
                 }
@@ -157,8 +157,8 @@ pub fn CloudCanvas(
         }
     };
     let legend = move || {
-        session.dimension.with(|v| {
-            let v = v.as_ref()?;
+        session.view_as(|v: Option<&DimensionView>| {
+            let v = v?;
             let (lo, hi) = colour_range(&v.pointwise)?;
             Some(view! {
                 <div class="colour-legend">
@@ -171,8 +171,8 @@ pub fn CloudCanvas(
         })
     };
     let caption = move || {
-        session.dimension.with(|v| {
-            v.as_ref().map(|v| {
+        session.view_as(|v: Option<&DimensionView>| {
+            v.map(|v| {
                 let dim = v.cloud.dim;
                 if dim > 3 {
                     format!(

@@ -32,7 +32,7 @@ fn symmetry_colour(s: PlaneSymmetry) -> &'static str {
 }
 
 fn view_of(session: Session) -> Option<View> {
-    session.dimension.get()
+    session.view_as(|v: Option<&View>| v.cloned())
 }
 
 fn settings(session: Session) -> Option<orbit_labs::dimension::DimensionSettings> {
@@ -102,7 +102,7 @@ fn EstimateTable(session: Session) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-        <p class="hint">"kNN estimators (TwoNN, MLE) underestimate above d ≈ 5: neighbourhoods hold too few points and distances concentrate; boundaries (cube, swiss roll) make it worse. The scaling law is fitted on held-out points' squared distance to the nearest training point (or orbit point): R_n ≈ C·n^(−2/d). Under SO(2) the orbits are circles, so the quotient T²/SO(2) has d = 1."</p>
+        <p class="hint">"MLE uses the k you choose; Levina–Bickel always averages k = 10–20. kNN estimators (TwoNN, MLE) underestimate above d ≈ 5: neighbourhoods hold too few points and distances concentrate; boundaries (cube, swiss roll) make it worse. The scaling law is fitted on held-out points' squared distance to the nearest training point (or orbit point): R_n ≈ C·n^(−2/d). Under SO(2) the orbits are circles, so the quotient T²/SO(2) has d = 1."</p>
     }
 }
 
@@ -273,7 +273,11 @@ fn Ddim(session: Session) -> impl IntoView {
                     <span class="legend-item"><span class="swatch" style="background:#ea580c"></span>"DDIM samples, plain"</span>
                     <span class="legend-item"><span class="swatch" style="background:#0d9488"></span>"DDIM samples, symmetrised"</span>
                 </p>
-                <p class="hint">{format!("Closed-form optimal denoisers, DDIM from the same noise: the plain one lands every sample on a training point (memorisation), the symmetrised one on any of the {k}·{} orbit points: the architecture acts as a virtual augmentation, and R_n falls by about |G|^(2/d).", panel.train.len())}</p>
+                <p class="hint" data-testid="ddim-note">{if panel.symmetry_holds {
+                    format!("Closed-form optimal denoisers, DDIM from the same noise: the plain one lands every sample on a training point (memorisation), the symmetrised one on any of the {k}·{} orbit points: the architecture acts as a virtual augmentation, and R_n falls by about |G|^(2/d).", panel.train.len())
+                } else {
+                    format!("C{k} is not a symmetry of this data's first two coordinates, so the symmetrised denoiser lands samples on orbit points the data never has: a wrong symmetry adds error instead of removing it, and the |G|^(2/d) gain does not apply. Try the torus or the circle.")
+                }}</p>
             </section>
         })
     }
@@ -287,14 +291,12 @@ pub fn DimensionView(
 ) -> impl IntoView {
     let cloud = Memo::new(move |_| settings(session).map(|s| s.cloud));
     let n_max = Signal::derive(move || {
-        session
-            .dimension
-            .with(|v| v.as_ref().map(|v| v.cloud.len() as f64).unwrap_or(0.0))
+        session.view_as(|v: Option<&View>| v.map(|v| v.cloud.len() as f64).unwrap_or(0.0))
     });
     let estimates = Signal::derive(move || estimate_series(session));
     let progress = move || {
-        session.dimension.with(|v| {
-            v.as_ref().map(|v| {
+        session.view_as(|v: Option<&View>| {
+            v.map(|v| {
                 let (done, total) = v.progress;
                 let pct = 100.0 * done as f64 / total.max(1) as f64;
                 format!("{} · {pct:.0}% of the work done", v.label)
@@ -303,8 +305,7 @@ pub fn DimensionView(
     };
     let problem = move || {
         session
-            .dimension
-            .with(|v| v.as_ref().and_then(|v| v.problem.clone()))
+            .view_as(|v: Option<&View>| v.and_then(|v| v.problem.clone()))
             .map(|p| view! { <p class="notice" role="alert" data-testid="dimension-problem">{p}</p> })
     };
     let gap_plot = move || {
@@ -339,7 +340,7 @@ pub fn DimensionView(
             <div class="cloud-row">
                 <CloudCanvas session=session />
                 <div class="cloud-knobs">
-                    {orbit_labs::dimension::KNOBS.iter().filter(|k| orbit_labs::dimension::VIEW_KNOBS.contains(&k.key)).map(|knob| view! { <KnobField session=session knob=knob /> }).collect_view()}
+                    {orbit_labs::dimension::KNOBS.iter().filter(|k| k.view_only).map(|knob| view! { <KnobField session=session knob=knob /> }).collect_view()}
                     <CsvLoader session=session />
                 </div>
             </div>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use orbit_labs::LabSettings;
-use orbit_labs::groups::{ActionPanel, Family};
+use orbit_labs::groups::{ActionPanel, Family, GroupsPanels};
 
 use super::{loss_points, percent, report_points};
 use crate::components::confusion::ConfusionMatrix;
@@ -166,9 +166,12 @@ fn ModelTable(
     /// The page's state.
     session: Session,
 ) -> impl IntoView {
+    // The models do not change during a run: the memo redraws the table only for a new run.
+    let models = Memo::new(move |_| {
+        session.view_as(|v: Option<&GroupsPanels>| v.map(|v| v.models.clone()).unwrap_or_default())
+    });
     let rows = move || {
-        session
-            .models
+        models
             .get()
             .into_iter()
             .map(|(f, params, madds)| {
@@ -289,7 +292,9 @@ fn ActionPanelView(
                 .collect_view()
         })
     };
-    let body = move || match session.panel.get() {
+    let body = move || match session
+        .view_as(|v: Option<&GroupsPanels>| v.and_then(|v| v.panel.clone()))
+    {
         Some(p) => panel_body(p).into_any(),
         None => view! { <p class="hint">"The panel appears once the run is built."</p> }.into_any(),
     };

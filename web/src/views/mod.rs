@@ -1,5 +1,6 @@
 //! One view per lab: what the results column shows for that lab's runs.
 
+pub mod ace;
 pub mod baseline;
 pub mod dimension;
 pub mod groups;

@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 use orbit_labs::LabSettings;
-use orbit_labs::signs::GraphChoice;
 use orbit_labs::signs::SignsView as View;
 use orbit_labs::signs::link::LinkModel;
+use orbit_labs::signs::{GraphChoice, SignsPanels};
 use serde_json::Value;
 
 use super::{loss_points, report_points};
@@ -161,11 +161,16 @@ fn spectrum_svg(v: &View) -> impl IntoView + use<> {
     }
 }
 
+/// The sign-flip lab's panels as the run last produced them (tracked).
+pub(crate) fn signs_panels(session: Session) -> Option<SignsPanels> {
+    session.view_as(|v: Option<&SignsPanels>| v.cloned())
+}
+
 /// The eigenvector panel: spectrum, graph, sign toggles.
 #[component]
 fn EigenPanel(session: Session) -> impl IntoView {
     move || {
-        let v = session.signs.get()?;
+        let v = signs_panels(session)?.shown;
         let graph_knob = move || {
             orbit_labs::signs::KNOBS
                 .iter()
@@ -191,9 +196,8 @@ fn EigenPanel(session: Session) -> impl IntoView {
             1.0
         };
         // The panel's vector carries the turn as well; until it arrives, the flip alone.
-        let panel = session
-            .flip
-            .get()
+        let panel = signs_panels(session)
+            .map(|p| p.flip)
             .filter(|p| p.column + 1 == shown && p.shown.len() == v.graph.n);
         let values: Vec<f64> = match &panel {
             Some(p) => p.shown.clone(),
@@ -281,8 +285,11 @@ fn EigenPanel(session: Session) -> impl IntoView {
 #[component]
 fn FlipOutputs(session: Session) -> impl IntoView {
     move || {
-        let v = session.signs.get()?;
-        let panel = session.flip.get()?;
+        let SignsPanels {
+            shown: v,
+            flip: panel,
+            ..
+        } = signs_panels(session)?;
         let flipped: Vec<String> = panel
             .signs
             .iter()

@@ -155,7 +155,7 @@ pub fn CloudPanel(
             .collect_view()
     };
     let cards = move || {
-        let view = session.cloud.get()?;
+        let view = super::signs::signs_panels(session)?.cloud;
         let d = view.dim;
         let span = view
             .points

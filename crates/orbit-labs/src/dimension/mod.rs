@@ -1,4 +1,4 @@
-//! The intrinsic-dimension lab (SCIENCE.md §0.3, §1): TwoNN and MLE estimates as points stream
+//! The intrinsic-dimension lab (docs/science.md §0.3, §1): TwoNN and MLE estimates as points stream
 //! in, with their spread over seeds and the true dimension beside them; the representation-gap
 //! scaling law `R_n ≈ C·n^(−2/d)` under no symmetry, C_k and SO(2); closed-form DDIM samples
 //! collapsing onto the training set or its orbit.
@@ -12,10 +12,12 @@ mod view;
 pub use run::DimensionRun;
 pub use view::{DdimPanel, DimensionView, EstimateRow};
 
-use orbit_math::dimension::Manifold;
+use burn::tensor::Device;
+use orbit_math::dimension::{Manifold, Points};
 use serde::{Deserialize, Serialize};
 
 use crate::knob::{Choice, Kind, Knob};
+use crate::lab::{Lab, LabInfo, LabRun};
 
 /// The point cloud a run measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +65,24 @@ impl Cloud {
             Cloud::Gauss20 => Manifold::Gauss20,
             Cloud::Digits | Cloud::Custom => return None,
         })
+    }
+
+    /// Whether the distribution of the first two coordinates is invariant under C_k, the
+    /// rotations of that plane by multiples of 2π/k (the symmetry the DDIM panel's
+    /// symmetrised denoiser assumes): the circle, the torus's first circle, the spheres and
+    /// the Gaussian for every k; the helix, whose radius is `2 + cos 8t`, only when k divides
+    /// 8; the swiss roll, the cube, the 11-cube's faces, the digits and unknown points not.
+    pub fn plane_symmetric(self, k: usize) -> bool {
+        match self {
+            Cloud::Circle
+            | Cloud::Torus
+            | Cloud::Sphere2
+            | Cloud::Sphere5
+            | Cloud::Sphere10
+            | Cloud::Gauss20 => true,
+            Cloud::Helix => k > 0 && 8usize.is_multiple_of(k),
+            Cloud::Swiss | Cloud::Cube5 | Cloud::Faces11 | Cloud::Digits | Cloud::Custom => false,
+        }
     }
 }
 
@@ -160,24 +180,44 @@ impl Default for DimensionSettings {
     }
 }
 
-/// Knobs that only change the view of a run, not the run.
-pub const VIEW_KNOBS: &[&str] = &["yaw", "pitch"];
+impl Lab for DimensionSettings {
+    const INFO: LabInfo = LabInfo {
+        key: "dimension",
+        title: "Intrinsic dimension: TwoNN, MLE and the representation gap",
+        menu: "Intrinsic dimension",
+        intro: "Data in a high-dimensional space often lies near a low-dimensional manifold. TwoNN and MLE read its dimension d from nearest-neighbour distances; the representation gap R_n (how far new points are from the n training points) shrinks like n^(−2/d), and a symmetry shrinks it further. Press Play to stream points in.",
+        knobs: KNOBS,
+    };
+
+    /// The device is unused: the lab's arithmetic is plain Rust on the CPU.
+    fn build(&self, seed: u64, _device: &Device, points: Option<&Points>) -> Box<dyn LabRun> {
+        Box::new(DimensionRun::new(self, seed, points))
+    }
+
+    /// Nothing to time per model: the lab has no training step.
+    fn benchmark_parts(&self) -> Vec<(String, Self)> {
+        Vec::new()
+    }
+}
 
 /// The dimension lab's knobs.
 pub const KNOBS: &[Knob] = &[
     Knob {
+        view_only: false,
         key: "cloud",
         label: "Data",
         help: "Points with a known intrinsic dimension, the raw digits, or your own CSV.",
         kind: Kind::Choice(CLOUD_CHOICES),
     },
     Knob {
+        view_only: false,
         key: "points",
         label: "Points",
         help: "The stream grows by doubling up to this many points.",
         kind: Kind::Int { min: 64, max: 5000 },
     },
     Knob {
+        view_only: false,
         key: "noise",
         label: "Noise σ",
         help: "Gaussian noise on every coordinate; it inflates the estimates at small scales.",
@@ -188,18 +228,21 @@ pub const KNOBS: &[Knob] = &[
         },
     },
     Knob {
+        view_only: false,
         key: "seeds",
         label: "Seeds",
         help: "Independent samples; the spread of the estimates over them is shown.",
         kind: Kind::Int { min: 1, max: 8 },
     },
     Knob {
+        view_only: false,
         key: "knn",
         label: "MLE neighbours k",
-        help: "Neighbours of the maximum-likelihood estimator (scikit-dimension uses 20).",
+        help: "Neighbours k of the MLE (scikit-dimension uses 20); Levina–Bickel always averages k = 10–20.",
         kind: Kind::Int { min: 3, max: 50 },
     },
     Knob {
+        view_only: false,
         key: "held",
         label: "Held-out points",
         help: "Points at which the representation gap R_n is measured.",
@@ -209,18 +252,21 @@ pub const KNOBS: &[Knob] = &[
         },
     },
     Knob {
+        view_only: false,
         key: "order",
         label: "Order k of C_k",
         help: "The finite symmetry rotates the torus's first angle by multiples of 2π/k.",
         kind: Kind::Int { min: 2, max: 12 },
     },
     Knob {
+        view_only: false,
         key: "ddim",
         label: "DDIM training points",
         help: "Points the closed-form denoiser memorises.",
         kind: Kind::Int { min: 2, max: 32 },
     },
     Knob {
+        view_only: true,
         key: "yaw",
         label: "Turn (°)",
         help: "Turns the 3D view about its vertical axis (or drag the cloud).",
@@ -231,6 +277,7 @@ pub const KNOBS: &[Knob] = &[
         },
     },
     Knob {
+        view_only: true,
         key: "pitch",
         label: "Tilt (°)",
         help: "Tilts the 3D view (or drag the cloud).",

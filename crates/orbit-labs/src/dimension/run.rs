@@ -6,14 +6,15 @@
 
 use orbit_math::Rng;
 use orbit_math::dimension::{
-    GapAccumulator, Neighbours, PlaneSymmetry, Points, Scaling, default_sizes, denoise,
-    levina_bickel, mle, neighbour_rows, two_nn,
+    GapAccumulator, LEVINA_BICKEL_K, Neighbours, PlaneSymmetry, Points, Scaling, default_sizes,
+    denoise, levina_bickel, mle, neighbour_rows, two_nn,
 };
 
 use super::view::{DdimPanel, DimensionView, EstimateRow};
 use super::{Cloud, DimensionSettings};
+use crate::lab::{LabRun, LabView, LocalFuture};
 use crate::metrics::Metrics;
-use crate::run::{RunError, StepOutcome};
+use crate::outcome::{RunError, StepOutcome};
 
 /// Distance–coordinate operations per step: about a millisecond of work in the page.
 const WORK_PER_STEP: usize = 1_500_000;
@@ -302,7 +303,8 @@ impl DimensionRun {
     ) -> (Phase, bool) {
         let n = self.stages[stage];
         let points = self.clouds[seed].prefix(n);
-        let k = self.settings.knn.max(2).min(n - 1);
+        // Enough neighbours for the MLE's k and for Levina–Bickel's fixed range.
+        let k = self.settings.knn.max(LEVINA_BICKEL_K.1).min(n - 1);
         let rows = (WORK_PER_STEP / (n * points.dim).max(1)).max(1);
         let end = (row + rows).min(n);
         neighbour_rows(&points, k, row..end, &mut dist);
@@ -392,7 +394,7 @@ impl DimensionRun {
     fn record(&mut self, n: usize, seed: usize, nb: &Neighbours, last_stage: bool) {
         let t = two_nn(nb);
         let l = mle(nb, self.settings.knn);
-        let lb = levina_bickel(nb, 10, 20);
+        let lb = levina_bickel(nb, LEVINA_BICKEL_K.0, LEVINA_BICKEL_K.1);
         let values = [
             t.as_ref().map(|t| t.fit),
             t.as_ref().map(|t| t.closed_form),
@@ -437,6 +439,7 @@ impl DimensionRun {
         let rng = Rng::new(self.seed).fork("ddim");
         Some(DdimPanel {
             order: self.settings.order,
+            symmetry_holds: self.settings.cloud.plane_symmetric(self.settings.order),
             plain: denoise::sample(DDIM_SAMPLES, DDIM_STEPS, &train, &mut rng.clone()),
             symmetric: denoise::sample(DDIM_SAMPLES, DDIM_STEPS, &orbit, &mut rng.clone()),
             train,
@@ -467,6 +470,39 @@ fn mean_fit(fits: &[Scaling]) -> Option<Scaling> {
         })
         .collect();
     Scaling::fit(first.symmetry, gaps)
+}
+
+impl LabRun for DimensionRun {
+    fn step(&mut self) -> LocalFuture<'_, Result<StepOutcome, RunError>> {
+        let outcome = DimensionRun::step(self);
+        Box::pin(async move { outcome })
+    }
+
+    fn report(&mut self) -> LocalFuture<'_, Result<Metrics, RunError>> {
+        let report = self.report_now();
+        Box::pin(async move { Ok(report) })
+    }
+
+    fn steps(&self) -> usize {
+        self.steps
+    }
+
+    fn problem(&self) -> Option<String> {
+        self.view.problem.clone()
+    }
+
+    fn view<'a>(
+        &'a mut self,
+        _settings: &'a (dyn std::any::Any + Send + Sync),
+    ) -> LocalFuture<'a, Result<Option<LabView>, RunError>> {
+        let view: LabView = std::sync::Arc::new(self.view.clone());
+        Box::pin(async move { Ok(Some(view)) })
+    }
+
+    /// The estimates, the scaling law and the progress change with every chunk of work.
+    fn view_follows_steps(&self) -> bool {
+        true
+    }
 }
 
 /// Sample standard deviation (0 for fewer than two values).
@@ -529,6 +565,49 @@ mod tests {
         // Same link, same numbers.
         let mut again = DimensionRun::new(&settings, 1, None);
         assert_eq!(finish(&mut again), reports);
+    }
+
+    #[test]
+    fn the_ddim_panel_says_where_its_symmetry_holds() {
+        let panel = |cloud, order| {
+            let settings = DimensionSettings {
+                cloud,
+                order,
+                points: 200,
+                seeds: 1,
+                ..DimensionSettings::default()
+            };
+            let mut run = DimensionRun::new(&settings, 1, None);
+            run.step().unwrap(); // the first piece of work builds the DDIM panel
+            run.view().ddim.clone().unwrap()
+        };
+        assert!(panel(Cloud::Torus, 4).symmetry_holds);
+        assert!(panel(Cloud::Helix, 4).symmetry_holds);
+        assert!(!panel(Cloud::Helix, 3).symmetry_holds);
+        assert!(!panel(Cloud::Swiss, 4).symmetry_holds);
+        assert!(!panel(Cloud::Cube5, 2).symmetry_holds);
+    }
+
+    #[test]
+    fn levina_bickel_keeps_its_range_whatever_the_mle_neighbours() {
+        // Levina–Bickel averages k = 10..=20 whatever `knn` is; only the MLE follows `knn`.
+        let run_with = |knn| {
+            let settings = DimensionSettings {
+                cloud: Cloud::Sphere2,
+                points: 300,
+                seeds: 1,
+                knn,
+                ..DimensionSettings::default()
+            };
+            finish(&mut DimensionRun::new(&settings, 2, None))
+                .pop()
+                .unwrap()
+        };
+        let (few, many) = (run_with(3), run_with(20));
+        let lb = few.get("levina_bickel").unwrap();
+        assert!(lb.is_finite(), "{few:?}");
+        assert!((lb - many.get("levina_bickel").unwrap()).abs() < 1e-12);
+        assert!(few.get("mle").unwrap() != many.get("mle").unwrap());
     }
 
     #[test]

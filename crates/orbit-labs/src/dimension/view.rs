@@ -30,6 +30,10 @@ impl EstimateRow {
 pub struct DdimPanel {
     /// Order of the cyclic group.
     pub order: usize,
+    /// Whether the data's first two coordinates are C_k-symmetric (see
+    /// [`super::Cloud::plane_symmetric`]): where they are not, the symmetrised denoiser
+    /// produces points the data never has.
+    pub symmetry_holds: bool,
     /// The training points D_n (2D).
     pub train: Points,
     /// The orbit C_k·D_n.

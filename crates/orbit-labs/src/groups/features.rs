@@ -1,4 +1,4 @@
-//! The intrinsic dimension of what each layer computes (SCIENCE.md §0.3 applied to network
+//! The intrinsic dimension of what each layer computes (docs/science.md §0.3 applied to network
 //! features): at every report, TwoNN and MLE on the activations of a fixed sample of test digits,
 //! layer by layer, and once on the raw pixels for reference.
 //!

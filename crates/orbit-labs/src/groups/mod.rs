@@ -1,5 +1,5 @@
 //! The group-action lab: p4 and p4m G-CNNs against the Z2-CNN on the digits, trained side by
-//! side, with the group action on screen (SCIENCE.md §0.2, §2).
+//! side, with the group action on screen (docs/science.md §0.2, §2).
 //!
 //! Digits stay 8×8: rotations by 90° and the mirrors map the 8×8 grid onto itself (about its
 //! centre, 3.5, 3.5), "same"-padded 3×3 correlations and the 2×2 max-pool commute with them
@@ -12,6 +12,8 @@ mod run;
 pub use panel::{ActionPanel, PanelRequest};
 pub use run::GroupsRun;
 
+use burn::tensor::Device;
+use orbit_math::dimension::Points;
 use orbit_math::group::{Element, Group};
 use orbit_models::GroupCnnConfig;
 use orbit_models::gcnn::SlotPool;
@@ -19,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{self, DataFraction};
 use crate::knob::{self, Choice, Kind, Knob};
+use crate::lab::{Lab, LabInfo, LabRun};
 
 /// A model family of the lab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,10 +270,93 @@ impl Default for GroupsSettings {
     }
 }
 
-/// Knobs that only change what the action panel shows: changing them does not restart training.
-pub const VIEW_KNOBS: &[&str] = &["model", "image", "layer", "g", "angle"];
+/// What the group-action lab's page draws besides the reports: the action panel for the
+/// panel knobs, and the compared models with their sizes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupsPanels {
+    /// The group-action panel (`None` when the panel's model is not trained in this run).
+    pub panel: Option<ActionPanel>,
+    /// The compared models: family, trainable parameters, multiply–adds per 8×8 image.
+    pub models: Vec<(Family, usize, usize)>,
+}
+
+impl Lab for GroupsSettings {
+    const INFO: LabInfo = LabInfo {
+        key: "groups",
+        title: "Group actions: rotation-equivariant CNNs (p4, p4m)",
+        menu: "Group actions (p4, p4m)",
+        intro: "A G-CNN keeps one copy of every feature per orientation (a regular field): rotating the input rotates each map and permutes the copies, so its invariant head answers the same for every rotation. Train on upright digits, test on rotated ones.",
+        knobs: KNOBS,
+    };
+
+    fn build(&self, seed: u64, device: &Device, _points: Option<&Points>) -> Box<dyn LabRun> {
+        Box::new(GroupsRun::new(self, seed, device))
+    }
+
+    /// Lowers the batch (and, if one image is still too much, the fields) until one step's
+    /// forward pass is at most [`MAX_STEP_WORK`] times the default experiment's.
+    fn fit_budget(&mut self) -> Option<String> {
+        let limit = MAX_STEP_WORK * Self::default().step_work();
+        if self.step_work() <= limit {
+            return None;
+        }
+        let asked = (self.fields, self.batch);
+        while self.fields > 1 && self.image_work() > limit {
+            self.fields -= 1;
+        }
+        self.batch = self.batch.min((limit / self.image_work().max(1)).max(1));
+        let mut changes = Vec::new();
+        if self.fields != asked.0 {
+            changes.push(format!("fields={}", self.fields));
+        }
+        if self.batch != asked.1 {
+            changes.push(format!("batch={}", self.batch));
+        }
+        Some(format!(
+            "fields={} with batch={} and these models is more than {MAX_STEP_WORK}× the default step's work, too much for a tab to train; using {}",
+            asked.0,
+            asked.1,
+            changes.join(" and ")
+        ))
+    }
+
+    /// One part per compared model: the same settings with that model alone.
+    fn benchmark_parts(&self) -> Vec<(String, Self)> {
+        self.compare
+            .families()
+            .into_iter()
+            .map(|f| {
+                let single = Self {
+                    compare: Compare::single(f),
+                    ..self.clone()
+                };
+                (f.label().to_string(), single)
+            })
+            .collect()
+    }
+}
+
+/// How many times the default experiment's work one step of the group-action lab may take.
+pub const MAX_STEP_WORK: usize = 40;
 
 impl GroupsSettings {
+    /// Multiply–adds of one forward pass of every compared model on one 8×8 image.
+    pub fn image_work(&self) -> usize {
+        self.compare
+            .families()
+            .into_iter()
+            .map(|f| {
+                let fields = f.fields_for_budget(self.fields, self.layers);
+                f.config(fields, self.layers, self.pool).mult_adds(8)
+            })
+            .sum()
+    }
+
+    /// Multiply–adds of one step's forward passes (every model, the whole batch).
+    pub fn step_work(&self) -> usize {
+        self.image_work() * self.batch
+    }
+
     /// The panel request these settings describe.
     pub fn panel_request(&self) -> PanelRequest {
         PanelRequest {
@@ -305,6 +391,7 @@ const FAMILY_CHOICES: &[Choice] = &[
 /// The lab's knobs.
 pub const KNOBS: &[Knob] = &[
     Knob {
+        view_only: false,
         key: "compare",
         label: "Models",
         help: "Trained side by side from the same seed, on the same batches.",
@@ -352,18 +439,21 @@ pub const KNOBS: &[Knob] = &[
         ]),
     },
     Knob {
+        view_only: false,
         key: "fields",
         label: "P4 fields per layer",
         help: "Each field is 4 channels on p4 (8 on p4m); the Z2-CNN and P4M get the same parameter budget.",
         kind: Kind::Int { min: 1, max: 32 },
     },
     Knob {
+        view_only: false,
         key: "layers",
         label: "Convolution layers",
         help: "A lifting layer, then group convolutions; a 2×2 max-pool after the second.",
         kind: Kind::Int { min: 1, max: 5 },
     },
     Knob {
+        view_only: false,
         key: "pool",
         label: "Head pooling over slots",
         help: "Max or mean over each field's orientations: either makes the logits invariant.",
@@ -382,6 +472,7 @@ pub const KNOBS: &[Knob] = &[
     knob::BATCH,
     data::DATA_KNOB,
     Knob {
+        view_only: false,
         key: "augment",
         label: "Training images",
         help: "Upright only, or each under a random group element (augmentation).",
@@ -401,6 +492,7 @@ pub const KNOBS: &[Knob] = &[
         ]),
     },
     Knob {
+        view_only: false,
         key: "steps",
         label: "Step budget",
         help: "The run stops after this many steps.",
@@ -408,24 +500,28 @@ pub const KNOBS: &[Knob] = &[
     },
     knob::EVAL,
     Knob {
+        view_only: true,
         key: "model",
         label: "Panel: model",
         help: "Whose feature maps the group-action panel shows.",
         kind: Kind::Choice(FAMILY_CHOICES),
     },
     Knob {
+        view_only: true,
         key: "image",
         label: "Panel: test image",
         help: "Index into the held-out digits.",
         kind: Kind::Int { min: 0, max: 358 },
     },
     Knob {
+        view_only: true,
         key: "layer",
         label: "Panel: layer",
         help: "Which layer's feature maps to show.",
         kind: Kind::Int { min: 1, max: 5 },
     },
     Knob {
+        view_only: true,
         key: "g",
         label: "Panel: group element g",
         help: "The transformation applied to the input.",
@@ -465,6 +561,7 @@ pub const KNOBS: &[Knob] = &[
         ]),
     },
     Knob {
+        view_only: true,
         key: "angle",
         label: "Panel: angle (degrees)",
         help: "Used when g is an angle: only multiples of 90° map the pixel grid onto itself.",
@@ -475,3 +572,41 @@ pub const KNOBS: &[Knob] = &[
         },
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link;
+    use serde_json::Value;
+
+    #[test]
+    fn a_link_too_large_to_train_is_cut_down_with_a_notice() {
+        let d = link::decode("?lab=groups&compare=z2-p4-p4m-p4e4&fields=32&layers=5&batch=512");
+        let crate::LabSettings::Groups(g) = &d.experiment.lab else {
+            panic!("a groups experiment")
+        };
+        let limit = MAX_STEP_WORK * GroupsSettings::default().step_work();
+        assert!(g.step_work() <= limit);
+        assert!(g.batch < 512 && g.fields == 32, "{g:?}");
+        assert!(
+            d.notices.iter().any(|n| n.contains("too much")),
+            "{:?}",
+            d.notices
+        );
+        // The defaults and moderate links pass untouched.
+        assert!(
+            link::decode("?lab=groups&fields=12&batch=64")
+                .notices
+                .is_empty()
+        );
+        // A control asking for too much is refused with the reason.
+        let e = crate::Experiment::for_lab(crate::LabId::Groups)
+            .with_value("batch", Value::from(4))
+            .unwrap()
+            .with_value("fields", Value::from(32))
+            .unwrap()
+            .with_value("layers", Value::from(5))
+            .unwrap();
+        assert!(e.with_value("batch", Value::from(512)).is_err());
+    }
+}

@@ -12,10 +12,14 @@ use orbit_models::{
     ClassifierTrainer, GroupCnn, GroupCnnConfig, ImageClassifier, ImageSet, TrainSettings, Yielder,
 };
 
-use super::{Family, GroupsSettings, features};
+use std::any::Any;
+use std::sync::Arc;
+
+use super::{Family, GroupsPanels, GroupsSettings, features};
 use crate::data::digits_split;
+use crate::lab::{LabRun, LabView, LocalFuture};
 use crate::metrics::Metrics;
-use crate::run::{RunError, StepOutcome, check_loss};
+use crate::outcome::{Due, RunError, StepOutcome, check_loss};
 
 /// Test images whose logits probe the equivariance error at every report.
 const PROBE_IMAGES: usize = 16;
@@ -138,19 +142,8 @@ impl GroupsRun {
                 y().await;
             }
         }
-        let step = self.steps();
-        let finished = step >= self.settings.steps;
-        let report = if step.is_multiple_of(self.settings.eval.max(1)) || finished {
-            Some(self.report().await?)
-        } else {
-            None
-        };
-        Ok(StepOutcome {
-            step,
-            losses,
-            report,
-            finished,
-        })
+        let due = Due::at(self.steps(), self.settings.steps, self.settings.eval);
+        due.outcome(losses, async || self.report().await).await
     }
 
     /// Accuracies and equivariance errors of every model, without training.
@@ -208,6 +201,49 @@ impl GroupsRun {
             }
         }
         Ok(m)
+    }
+}
+
+impl LabRun for GroupsRun {
+    fn step(&mut self) -> LocalFuture<'_, Result<StepOutcome, RunError>> {
+        Box::pin(GroupsRun::step(self))
+    }
+
+    fn report(&mut self) -> LocalFuture<'_, Result<Metrics, RunError>> {
+        Box::pin(GroupsRun::report(self))
+    }
+
+    fn steps(&self) -> usize {
+        GroupsRun::steps(self)
+    }
+
+    fn num_params(&self) -> usize {
+        GroupsRun::num_params(self)
+    }
+
+    fn set_yielder(&mut self, yielder: Yielder) {
+        GroupsRun::set_yielder(self, yielder);
+    }
+
+    fn classification(&self) -> Option<(&ImageSet, &[u8])> {
+        Some((self.test_set(), self.test_predictions()))
+    }
+
+    fn view<'a>(
+        &'a mut self,
+        settings: &'a (dyn Any + Send + Sync),
+    ) -> LocalFuture<'a, Result<Option<LabView>, RunError>> {
+        Box::pin(async move {
+            let Some(settings) = settings.downcast_ref::<GroupsSettings>() else {
+                return Ok(None);
+            };
+            let panel = self.panel(settings.panel_request()).await?;
+            let view: LabView = Arc::new(GroupsPanels {
+                panel,
+                models: self.models(),
+            });
+            Ok(Some(view))
+        })
     }
 }
 

@@ -1,4 +1,4 @@
-//! The O(d) point-cloud task (SCIENCE.md §3(b)): clouds of 6 points in `R^d` (d = 2 or 3),
+//! The O(d) point-cloud task (docs/science.md §3(b)): clouds of 6 points in `R^d` (d = 2 or 3),
 //! scaled for eigengaps, target `y_i = Σ_j exp(−|x_i − x_j|²)(x_j − x_i)`. Training clouds are
 //! aligned with the coordinate axes (a fresh batch every step); the test clouds are the same
 //! kind of cloud turned by random orthogonal maps. The frame models see each cloud in its PCA
@@ -6,6 +6,7 @@
 
 use burn::tensor::Device;
 use orbit_math::Rng;
+use orbit_math::equivariance::equivariance_error;
 use orbit_math::frame::{attraction, plane_rotation, random_orthogonal, sample_cloud, transform};
 use orbit_models::sign::{
     CloudBatch, CloudMlp, CloudMlpConfig, CloudModel, CloudTrainer, FrameAveraged,
@@ -291,16 +292,12 @@ impl CloudLab {
             let fx = self.predict_one(m, x, &mut rng).await?;
             let fxq = self.predict_one(m, &xq, &mut rng).await?;
             let turned = transform(&fx, &q, d);
-            let scale = fx.iter().fold(1e-12f64, |a, v| a.max(v.abs()));
-            let gap = fxq
-                .iter()
-                .zip(&turned)
-                .fold(0.0f64, |a, (u, v)| a.max((u - v).abs()));
+            let equivariance_error = equivariance_error(&fxq, &turned, &fx);
             models.push(CloudArrows {
                 model: m.id,
                 error: normalised_error(std::slice::from_ref(&fxq), std::slice::from_ref(&target)),
                 vectors: fxq,
-                equivariance_error: gap / scale,
+                equivariance_error,
             });
         }
         Ok(CloudView {
@@ -324,7 +321,7 @@ mod tests {
         lab
     }
 
-    /// The lab's O(d) claim (SCIENCE.md §3(b)): the sign-equivariant `h` in the PCA frame fits;
+    /// The lab's O(d) claim (docs/science.md §3(b)): the sign-equivariant `h` in the PCA frame fits;
     /// the sign-invariant one cannot (its error stays near the target's variance); the MLP does
     /// worse on turned test clouds than on aligned ones and than the equivariant model.
     #[test]

@@ -1,5 +1,5 @@
 //! The link-prediction task: two copies of a random graph plus random cross edges, k
-//! eigenvectors of the training graph's normalised Laplacian (without the trivial one), an
+//! eigenvectors of the training graph's normalised Laplacian (after its zero eigenvalues), an
 //! 80/10/10 edge split with fixed validation and test negatives. [`super::SignsRun`] trains the
 //! models on it (negatives resampled every epoch, BCE, Adam; test AUC at the best validation
 //! AUC).
@@ -98,6 +98,29 @@ impl LinkModel {
     }
 }
 
+/// Eigenvalues below this count as zero: one per connected component of the graph.
+pub const ZERO_EIGENVALUE: f64 = 1e-8;
+
+/// The `n × k` positional encoding (row-major) from a normalised Laplacian's spectrum: the
+/// eigenvectors after every zero eigenvalue, smallest first. A zero eigenvalue's vectors only
+/// say which component a node is in (and where the graph has several components, they are an
+/// arbitrary basis of that eigenspace), so none is used; isolated nodes have eigenvalue 1 and
+/// do not add zeros. Columns beyond the available vectors are zero.
+pub fn positional_columns(s: &Spectrum, n: usize, k: usize) -> Vec<f32> {
+    let first = s
+        .values
+        .iter()
+        .position(|&l| l > ZERO_EIGENVALUE)
+        .unwrap_or(s.values.len());
+    let mut columns = vec![0f32; n * k];
+    for (c, vector) in s.vectors[first..].iter().take(k).enumerate() {
+        for (i, v) in vector.iter().enumerate() {
+            columns[i * k + c] = *v as f32;
+        }
+    }
+    columns
+}
+
 /// The graph, its split and the eigenvectors of its training graph.
 pub struct LinkTask {
     /// The whole graph.
@@ -140,12 +163,7 @@ impl LinkTask {
         let train_graph = Graph::new(graph.n, train.iter().copied());
         let s = spectrum(&train_graph, Laplacian::Normalized);
         let k = settings.k.min(graph.n.saturating_sub(1));
-        let mut eigenvectors = vec![0f32; graph.n * k];
-        for c in 0..k {
-            for i in 0..graph.n {
-                eigenvectors[i * k + c] = s.vectors[c + 1][i] as f32;
-            }
-        }
+        let eigenvectors = positional_columns(&s, graph.n, k);
         Self {
             graph,
             train,
@@ -177,6 +195,55 @@ impl LinkTask {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_isolated_node_or_a_second_component_adds_no_zero_column() {
+        // A path 0–1–2–3 and an isolated node 4: one zero eigenvalue (the path), and the
+        // isolated node's eigenvalue is 1. Two disjoint triangles: two zero eigenvalues.
+        let path_and_lone = Graph::new(5, [(0, 1), (1, 2), (2, 3)]);
+        let s = spectrum(&path_and_lone, Laplacian::Normalized);
+        assert_eq!(
+            s.values
+                .iter()
+                .filter(|l| l.abs() < ZERO_EIGENVALUE)
+                .count(),
+            1
+        );
+        assert!(
+            s.values.iter().any(|l| (l - 1.0).abs() < 1e-12),
+            "{:?}",
+            s.values
+        );
+        let triangles = Graph::new(6, [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5)]);
+        let t = spectrum(&triangles, Laplacian::Normalized);
+        assert_eq!(
+            t.values
+                .iter()
+                .filter(|l| l.abs() < ZERO_EIGENVALUE)
+                .count(),
+            2
+        );
+        for (s, n) in [(&s, 5), (&t, 6)] {
+            let k = 3;
+            let columns = positional_columns(s, n, k);
+            let first = s.values.iter().position(|&l| l > ZERO_EIGENVALUE).unwrap();
+            for c in 0..k.min(n - first) {
+                let lambda = s.values[first + c];
+                let v: Vec<f64> = (0..n).map(|i| f64::from(columns[i * k + c])).collect();
+                assert!(lambda > ZERO_EIGENVALUE);
+                let r = orbit_math::graph::residual(
+                    if n == 5 { &path_and_lone } else { &triangles },
+                    Laplacian::Normalized,
+                    lambda,
+                    &v,
+                );
+                assert!(r < 1e-6, "column {c}: residual {r}");
+            }
+        }
+        // Two triangles leave 4 non-zero eigenvalues: a fifth column is zero.
+        let wide = positional_columns(&t, 6, 5);
+        assert!((0..6).all(|i| wide[i * 5 + 4] == 0.0));
+    }
 
     #[test]
     fn the_barabasi_albert_base_matches_the_erdos_renyi_mean_degree() {

@@ -1,4 +1,4 @@
-//! The sign-flip lab (SCIENCE.md §3): Laplacian eigenvectors, their sign ambiguity (and basis
+//! The sign-flip lab (docs/science.md §3): Laplacian eigenvectors, their sign ambiguity (and basis
 //! ambiguity where eigenvalues repeat), and link prediction on two copies of a random graph
 //! with SignDSS against SignNet, DecodeOnly, a GCN and a plain MLP, trained side by side; and
 //! the O(d) point-cloud task ([`cloud`]), whose models train in the same run.
@@ -18,7 +18,13 @@ pub const CLOUD_STEPS_PER_EPOCH: usize = 10;
 
 use serde::{Deserialize, Serialize};
 
+use std::sync::Arc;
+
+use burn::tensor::Device;
+use orbit_math::dimension::Points;
+
 use crate::knob::{self, Choice, Kind, Knob, TextFormat};
+use crate::lab::{Lab, LabInfo, LabRun};
 
 /// Settings of the sign-flip lab (share-link keys in brackets).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -79,6 +85,37 @@ impl Default for SignsSettings {
     }
 }
 
+/// What the sign-flip lab's page draws besides the reports, for the view knobs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignsPanels {
+    /// The graph the eigenvector panels show and its spectrum; the same shared value until the
+    /// graph choice changes, so the page redraws the graph only then.
+    pub shown: Arc<SignsView>,
+    /// SignDSS, SignNet and the MLP under the chosen flips (and eigenspace turn).
+    pub flip: FlipPanel,
+    /// The O(d) task's shown cloud, turned as chosen, with every model's arrows.
+    pub cloud: CloudView,
+}
+
+impl Lab for SignsSettings {
+    const INFO: LabInfo = LabInfo {
+        key: "signs",
+        title: "Sign flips: Laplacian eigenvectors and sign-equivariant networks",
+        menu: "Sign flips (eigenvectors)",
+        intro: "A graph's Laplacian eigenvectors give every node a position, but each eigenvector's sign is arbitrary (and where eigenvalues repeat, so is the basis). A sign-equivariant network flips its output with the input and keeps link scores unchanged; a sign-invariant one loses positions. Press Play to train five link predictors side by side, and four point-cloud models for the O(d) task, where a PCA frame's arbitrary axis signs play the same role.",
+        knobs: KNOBS,
+    };
+
+    fn build(&self, seed: u64, device: &Device, _points: Option<&Points>) -> Box<dyn LabRun> {
+        Box::new(SignsRun::new(self, seed, device))
+    }
+
+    /// The five link predictors and the four O(d) models train in every step together.
+    fn benchmark_parts(&self) -> Vec<(String, Self)> {
+        vec![("all five models".to_string(), self.clone())]
+    }
+}
+
 impl SignsSettings {
     /// The link-prediction task's settings.
     pub fn link(&self) -> link::LinkSettings {
@@ -92,12 +129,10 @@ impl SignsSettings {
     }
 }
 
-/// Knobs that only change the view.
-pub const VIEW_KNOBS: &[&str] = &["vec", "flips", "graph", "drawn", "rot", "turn"];
-
 /// The lab's knobs.
 pub const KNOBS: &[Knob] = &[
     Knob {
+        view_only: false,
         key: "base",
         label: "Random graph",
         help: "Each of the two copies is drawn from this model.",
@@ -113,12 +148,14 @@ pub const KNOBS: &[Knob] = &[
         ]),
     },
     Knob {
+        view_only: false,
         key: "nodes",
         label: "Nodes per copy",
         help: "The graph is two copies of a random graph joined by random edges.",
         kind: Kind::Int { min: 20, max: 300 },
     },
     Knob {
+        view_only: false,
         key: "p",
         label: "Edge probability",
         help: "Edge probability of each copy (for Barabási–Albert, it sets the mean degree).",
@@ -129,12 +166,14 @@ pub const KNOBS: &[Knob] = &[
         },
     },
     Knob {
+        view_only: false,
         key: "cross",
         label: "Cross edges",
         help: "Random edges joining the two copies.",
         kind: Kind::Int { min: 0, max: 1000 },
     },
     Knob {
+        view_only: false,
         key: "k",
         label: "Eigenvectors k",
         help: "Eigenvectors of the training graph's normalised Laplacian, without the trivial one.",
@@ -142,24 +181,28 @@ pub const KNOBS: &[Knob] = &[
     },
     knob::LEARNING_RATE,
     Knob {
+        view_only: false,
         key: "steps",
         label: "Epochs",
         help: "Full-batch training steps of every model; negatives are resampled each epoch.",
         kind: Kind::Int { min: 1, max: 2000 },
     },
     Knob {
+        view_only: false,
         key: "eval",
         label: "Evaluate every",
         help: "Epochs between reports of validation and test AUC.",
         kind: Kind::Int { min: 1, max: 500 },
     },
     Knob {
+        view_only: true,
         key: "vec",
         label: "Eigenvector shown",
         help: "Which eigenvector colours the graph (1 = the first non-trivial one).",
         kind: Kind::Int { min: 1, max: 16 },
     },
     Knob {
+        view_only: true,
         key: "flips",
         label: "Flipped signs",
         help: "One bit per eigenvector: the solver's sign is arbitrary, so any choice is as valid.",
@@ -169,6 +212,7 @@ pub const KNOBS: &[Knob] = &[
         },
     },
     Knob {
+        view_only: true,
         key: "graph",
         label: "Graph shown",
         help: "The graph whose eigenvectors the panels show; the models, trained on the link task, are applied to it.",
@@ -208,6 +252,7 @@ pub const KNOBS: &[Knob] = &[
         ]),
     },
     Knob {
+        view_only: true,
         key: "drawn",
         label: "Your graph",
         help: "Nodes as x.y (0–99) joined by _, then ~, then edges as i-j joined by _.",
@@ -217,6 +262,7 @@ pub const KNOBS: &[Knob] = &[
         },
     },
     Knob {
+        view_only: true,
         key: "rot",
         label: "Turn inside the eigenspace (degrees)",
         help: "Where the shown eigenvector's eigenvalue repeats, turns it with its neighbour: an equally valid basis.",
@@ -227,12 +273,14 @@ pub const KNOBS: &[Knob] = &[
         },
     },
     Knob {
+        view_only: false,
         key: "dim",
         label: "O(d): dimension d",
         help: "Points of the O(d) task live in R² or R³.",
         kind: Kind::Int { min: 2, max: 3 },
     },
     Knob {
+        view_only: true,
         key: "turn",
         label: "O(d): turn the cloud (degrees)",
         help: "Rotates the shown cloud in its first coordinate plane; equivariant models' arrows follow it.",

@@ -2,6 +2,7 @@
 
 use burn::tensor::{Device, Tensor, TensorData};
 use orbit_math::Rng;
+use orbit_math::equivariance::equivariance_error;
 use orbit_math::graph::{Graph, Laplacian, Spectrum, residual};
 use orbit_math::stats::auc;
 use orbit_models::Yielder;
@@ -14,8 +15,13 @@ use super::cloud::{CloudLab, CloudView};
 use super::link::{LinkModel, LinkTask};
 use super::shown::GraphChoice;
 use super::{CLOUD_STEPS_PER_EPOCH, SignsSettings};
+use std::any::Any;
+use std::sync::Arc;
+
+use super::SignsPanels;
+use crate::lab::{LabRun, LabView, LocalFuture};
 use crate::metrics::Metrics;
-use crate::run::{RunError, StepOutcome, check_loss};
+use crate::outcome::{Due, RunError, StepOutcome, check_loss};
 
 /// A trainer of any of the compared models.
 enum Trainer {
@@ -116,8 +122,8 @@ pub struct SignsRun {
     members: Vec<Member>,
     rng: Rng,
     steps: usize,
-    view: SignsView,
-    shown: SignsView,
+    view: Arc<SignsView>,
+    shown: Arc<SignsView>,
     shown_tensors: GraphTensors,
     shown_key: (GraphChoice, String),
     seed: u64,
@@ -166,13 +172,13 @@ impl SignsRun {
                 }
             })
             .collect();
-        let view = SignsView {
+        let view = Arc::new(SignsView {
             choice: GraphChoice::Train,
             spectrum: task.spectrum.clone(),
             graph: task.train_graph.clone(),
             k,
             positions: None,
-        };
+        });
         Self {
             settings: settings.clone(),
             task,
@@ -213,7 +219,7 @@ impl SignsRun {
 
     /// Shows `choice` in the eigenvector panels, `drawn` being the drawing's link text (a
     /// spectrum is computed once per graph, when it is first shown).
-    pub fn select_graph(&mut self, choice: GraphChoice, drawn: &str) -> &SignsView {
+    pub fn select_graph(&mut self, choice: GraphChoice, drawn: &str) -> &Arc<SignsView> {
         let key = (
             choice,
             if choice == GraphChoice::Drawn {
@@ -226,7 +232,7 @@ impl SignsRun {
             self.shown = if choice == GraphChoice::Train {
                 self.view.clone()
             } else {
-                choice.view(self.seed, self.view.k, drawn)
+                Arc::new(choice.view(self.seed, self.view.k, drawn))
             };
             if self.shown.graph.n > 0 {
                 self.shown_tensors =
@@ -367,21 +373,15 @@ impl SignsRun {
             let (z0, width) =
                 each!(&member.trainer, t => t.embeddings(tensor(v32.clone()), g).await?);
             let (z1, _) = each!(&member.trainer, t => t.embeddings(tensor(vm.clone()), g).await?);
-            let scale = z0.iter().fold(1e-12f32, |a, x| a.max(x.abs()));
             let expected = if width == k { times_m(&z0) } else { z0.clone() };
-            let inv = z0
-                .iter()
-                .zip(&z1)
-                .fold(0f32, |a, (x, y)| a.max((y - x).abs()));
-            let eqv = expected
-                .iter()
-                .zip(&z1)
-                .fold(0f32, |a, (x, y)| a.max((y - x).abs()));
+            let wide = |z: &[f32]| -> Vec<f64> { z.iter().map(|&x| f64::from(x)).collect() };
+            let (f_x, f_mx) = (wide(&z0), wide(&z1));
             let col = column.min(width - 1);
             rows.push(FlipRow {
                 model: member.model,
-                invariance_error: f64::from(inv / scale),
-                equivariance_error: f64::from(eqv / scale),
+                // Invariance is equivariance with the output left alone.
+                invariance_error: equivariance_error(&f_mx, &f_x, &f_x),
+                equivariance_error: equivariance_error(&f_mx, &wide(&expected), &f_x),
                 column: z1
                     .iter()
                     .skip(col)
@@ -448,17 +448,43 @@ impl SignsRun {
         }
         losses.extend(cloud_losses);
         self.steps += 1;
-        let finished = self.steps >= self.settings.steps;
-        let report = if finished || self.steps.is_multiple_of(self.settings.eval.max(1)) {
-            Some(self.report().await?)
-        } else {
-            None
-        };
-        Ok(StepOutcome {
-            step: self.steps,
-            losses,
-            report,
-            finished,
+        let due = Due::at(self.steps, self.settings.steps, self.settings.eval);
+        due.outcome(losses, async || self.report().await).await
+    }
+}
+
+impl LabRun for SignsRun {
+    fn step(&mut self) -> LocalFuture<'_, Result<StepOutcome, RunError>> {
+        Box::pin(SignsRun::step(self))
+    }
+
+    fn report(&mut self) -> LocalFuture<'_, Result<Metrics, RunError>> {
+        Box::pin(SignsRun::report(self))
+    }
+
+    fn steps(&self) -> usize {
+        self.steps
+    }
+
+    fn set_yielder(&mut self, yielder: Yielder) {
+        SignsRun::set_yielder(self, yielder);
+    }
+
+    /// The shown graph (the same shared value until the graph choice changes), the flip panel
+    /// and the O(d) cloud for the view knobs.
+    fn view<'a>(
+        &'a mut self,
+        settings: &'a (dyn Any + Send + Sync),
+    ) -> LocalFuture<'a, Result<Option<LabView>, RunError>> {
+        Box::pin(async move {
+            let Some(s) = settings.downcast_ref::<SignsSettings>() else {
+                return Ok(None);
+            };
+            let shown = self.select_graph(s.graph, &s.drawn).clone();
+            let flip = self.flip_panel(s.flips, s.vec, s.rot).await?;
+            let cloud = self.cloud_view(s.turn).await?;
+            let view: LabView = Arc::new(SignsPanels { shown, flip, cloud });
+            Ok(Some(view))
         })
     }
 }
@@ -566,7 +592,7 @@ mod tests {
         assert!(empty.rows.is_empty() && empty.shown.is_empty());
     }
 
-    /// The lab's claim (SCIENCE.md §3): on two copies of a random graph, SignDSS beats
+    /// The lab's claim (docs/science.md §3): on two copies of a random graph, SignDSS beats
     /// DecodeOnly, which beats the GCN, in test AUC at the best validation AUC (checked on
     /// seeds 1–4 when written; the test pins seed 1).
     #[test]

@@ -1,4 +1,4 @@
-//! Closed-form diffusion denoisers and DDIM sampling (SCIENCE.md §1).
+//! Closed-form diffusion denoisers and DDIM sampling (docs/science.md §1).
 //!
 //! With forward process `x_t = α_t x_0 + σ_t ε` (here `α_t = cos(πt/2)`, `σ_t = sin(πt/2)`,
 //! `t ∈ (0, 1]`), the optimal denoiser for the empirical distribution of a training set is

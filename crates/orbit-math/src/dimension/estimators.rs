@@ -1,4 +1,4 @@
-//! The nearest-neighbour estimators of intrinsic dimension (SCIENCE.md §0.3): TwoNN and the
+//! The nearest-neighbour estimators of intrinsic dimension (docs/science.md §0.3): TwoNN and the
 //! maximum-likelihood estimator of Levina & Bickel in its two usual forms.
 //!
 //! Both read only sorted neighbour distances ([`Neighbours`]). Points with a zero distance
@@ -12,11 +12,17 @@ use super::knn::Neighbours;
 /// default), because the tail is dominated by points at the edge of sparse regions.
 pub const TWONN_DISCARD: f64 = 0.1;
 
+/// The neighbour range `k_min..=k_max` of the classic Levina–Bickel estimate (their paper's
+/// choice), fixed: it does not follow the MLE's own `k`.
+pub const LEVINA_BICKEL_K: (usize, usize) = (10, 20);
+
 /// The TwoNN estimate (Facco et al. 2017).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TwoNn {
     /// scikit-dimension's fit: least squares through the origin of `−log(1 − F)` on `log μ`
-    /// after dropping the largest 10% of μ.
+    /// after dropping the largest 10% of μ, with `F = j/N` for the j-th smallest (j from 1),
+    /// as scikit-dimension 0.5.0 computes it (checked on identical points by
+    /// `tests/skdim_reference.rs`).
     pub fit: f64,
     /// The maximum-likelihood closed form `(N − 1) / Σ log μᵢ` over all points.
     pub closed_form: f64,
@@ -47,9 +53,11 @@ pub fn two_nn(nb: &Neighbours) -> Option<TwoNn> {
     mu.sort_unstable_by(f64::total_cmp);
     let kept = ((n as f64) * (1.0 - TWONN_DISCARD)) as usize;
     let (mut sxy, mut sxx) = (0.0, 0.0);
+    // scikit-dimension 0.5.0's empirical distribution: F = j/N for the j-th smallest kept
+    // ratio, j = 1..=kept (never 1, since kept < N).
     for (j, m) in mu[..kept].iter().enumerate() {
         let x = m.ln();
-        let y = -(1.0 - j as f64 / n as f64).ln();
+        let y = -(1.0 - (j + 1) as f64 / n as f64).ln();
         sxy += x * y;
         sxx += x * x;
     }

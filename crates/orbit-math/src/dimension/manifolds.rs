@@ -1,4 +1,4 @@
-//! Data with a known intrinsic dimension (SCIENCE.md §0.3), after the benchmark manifolds of
+//! Data with a known intrinsic dimension (docs/science.md §0.3), after the benchmark manifolds of
 //! scikit-dimension: each is sampled uniformly (or by its natural parametrisation) from a seed,
 //! with optional isotropic Gaussian noise in the ambient space.
 

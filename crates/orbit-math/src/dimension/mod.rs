@@ -1,4 +1,4 @@
-//! Intrinsic dimension (SCIENCE.md §0.3, §1): point clouds, brute-force nearest neighbours,
+//! Intrinsic dimension (docs/science.md §0.3, §1): point clouds, brute-force nearest neighbours,
 //! the TwoNN and MLE estimators, the representation-gap scaling estimator with its plane
 //! symmetries, closed-form diffusion denoisers, manifolds with a known dimension, and CSV input.
 //!
@@ -19,7 +19,7 @@ mod scaling;
 mod symmetry;
 
 pub use csv::{CSV_LIMITS, CsvError, CsvLimits, parse_points};
-pub use estimators::{Mle, TWONN_DISCARD, TwoNn, levina_bickel, mle, two_nn};
+pub use estimators::{LEVINA_BICKEL_K, Mle, TWONN_DISCARD, TwoNn, levina_bickel, mle, two_nn};
 pub use knn::{Neighbours, neighbour_rows, neighbours};
 pub use manifolds::Manifold;
 pub use points::{Points, distance2};
@@ -118,7 +118,7 @@ mod tests {
         }
     }
 
-    /// SCIENCE.md §1: a finite group acting freely divides C by |G|^(2/d) (4 for C4 on T²,
+    /// docs/science.md §1: a finite group acting freely divides C by |G|^(2/d) (4 for C4 on T²,
     /// d = 2) and keeps the slope; SO(2) removes one dimension (slope −2).
     #[test]
     fn symmetry_on_the_torus_lowers_the_constant_or_the_dimension() {

@@ -1,4 +1,4 @@
-//! The scaling estimator of the Representation Gap paper (SCIENCE.md §1).
+//! The scaling estimator of the Representation Gap paper (docs/science.md §1).
 //!
 //! For nested training subsets `D_n` (the first `n` points) and held-out points `x`,
 //! `R_n = mean_x min_{y ∈ G·D_n} ‖x − y‖²` falls like `C · n^(−2/d)`; the least-squares slope of

@@ -1,5 +1,5 @@
 //! Symmetries of a point cloud by rotations of its first coordinate plane: on the flat torus
-//! `(cos a, sin a, cos b, sin b)` they rotate the angle `a` (SCIENCE.md §1).
+//! `(cos a, sin a, cos b, sin b)` they rotate the angle `a` (docs/science.md §1).
 
 use serde::{Deserialize, Serialize};
 

@@ -145,7 +145,7 @@ impl Graph {
     }
 
     /// Two copies of `base` (nodes `0..n` and `n..2n`) plus `cross` random edges joining them:
-    /// the link-prediction graph of SCIENCE.md §3.
+    /// the link-prediction graph of docs/science.md §3.
     pub fn two_copies(base: &Graph, cross: usize, rng: &mut Rng) -> Self {
         let n = base.n;
         let mut edges = base.edges.clone();

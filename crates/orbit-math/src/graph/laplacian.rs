@@ -11,7 +11,9 @@ use super::Graph;
 pub enum Laplacian {
     /// `L = D − A`.
     Combinatorial,
-    /// `L = I − D^(−1/2) A D^(−1/2)` (an isolated node keeps a zero row).
+    /// `L = I − D^(−1/2) A D^(−1/2)`, with `D^(−1/2)` taken as 0 at an isolated node, so that
+    /// its diagonal entry is 1 and it contributes the eigenvalue 1 (the convention of the sign
+    /// paper's pipeline), not a second zero eigenvalue.
     Normalized,
 }
 
@@ -31,8 +33,8 @@ pub fn laplacian(graph: &Graph, kind: Laplacian) -> DMatrix<f64> {
             }
         }
         Laplacian::Normalized => {
-            for (i, d) in degrees.iter().enumerate() {
-                l[(i, i)] = if *d > 0 { 1.0 } else { 0.0 };
+            for i in 0..n {
+                l[(i, i)] = 1.0;
             }
             for &(i, j) in &graph.edges {
                 let w = -1.0 / ((degrees[i] * degrees[j]) as f64).sqrt();

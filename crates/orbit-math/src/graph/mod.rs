@@ -1,4 +1,4 @@
-//! Graphs and their spectra (SCIENCE.md §3): seeded generators, Zachary's karate club, the
+//! Graphs and their spectra (docs/science.md §3): seeded generators, Zachary's karate club, the
 //! combinatorial and normalised Laplacians, and a symmetric eigensolver (nalgebra, f64) whose
 //! eigenvalues are grouped into clusters, so that a repeated eigenvalue is reported with its
 //! multiplicity rather than as distinct eigenvectors (its basis is then ambiguous, not only its

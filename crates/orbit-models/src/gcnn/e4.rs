@@ -1,5 +1,5 @@
 //! The E4 layer of "Efficient Equivariant Network" (He et al., NeurIPS 2021) on p4 and p4m
-//! (SCIENCE.md §2): a kernel is generated per pixel and slot from the centre feature, rotated by
+//! (docs/science.md §2): a kernel is generated per pixel and slot from the centre feature, rotated by
 //! its slot, and applied by unfold; the value path is a 1×1 group convolution.
 //!
 //! On a regular input `f[c, s, p]`:
@@ -29,7 +29,7 @@ pub struct E4Config {
     pub group: Group,
     /// Input fields `C`.
     pub in_fields: usize,
-    /// Output fields `C_out` (a multiple of `group_channels`).
+    /// Output fields `C_out`.
     pub out_fields: usize,
     /// Side `K` of the generated kernels (odd).
     #[config(default = 3)]
@@ -37,7 +37,9 @@ pub struct E4Config {
     /// Reduction `r` of the kernel-generating branch (`C/r` fields, at least 1).
     #[config(default = 2)]
     pub reduction: usize,
-    /// Output fields sharing one generated kernel.
+    /// Output fields sharing one generated kernel, at most: when it does not divide
+    /// `out_fields`, the largest divisor of `out_fields` below it is used (see
+    /// [`E4Config::shared_fields`]), so every field count builds.
     #[config(default = 2)]
     pub group_channels: usize,
 }
@@ -69,8 +71,18 @@ impl E4Config {
         (self.in_fields / self.reduction.max(1)).max(1)
     }
 
+    /// Output fields that actually share one kernel: the largest divisor of `out_fields` that is
+    /// at most `group_channels` (an odd field count with `group_channels = 2` gives 1).
+    pub fn shared_fields(&self) -> usize {
+        let most = self.group_channels.clamp(1, self.out_fields.max(1));
+        (1..=most)
+            .rev()
+            .find(|d| self.out_fields.is_multiple_of(*d))
+            .unwrap_or(1)
+    }
+
     fn kernel_groups(&self) -> usize {
-        self.out_fields.div_ceil(self.group_channels.max(1))
+        self.out_fields / self.shared_fields()
     }
 
     /// Builds the layer with weights drawn from `rng`.
@@ -90,7 +102,7 @@ impl E4Config {
             activation: Relu::new(),
             group: self.group,
             kernel: self.kernel,
-            group_channels: self.group_channels.max(1),
+            group_channels: self.shared_fields(),
         }
     }
 
@@ -188,8 +200,8 @@ impl E4Layer {
         let values = self.value.forward(x.clone());
         let out_ch = values.dims()[1];
         let out_fields = out_ch / n;
-        let groups = out_fields.div_ceil(self.group_channels);
-        let per_group = out_fields / groups;
+        let per_group = self.group_channels;
+        let groups = out_fields / per_group;
 
         // 2–3: kernel logits per slot and pixel from the reduced centre feature.
         let hidden = self
@@ -259,6 +271,36 @@ mod tests {
             assert!(e < 1e-5, "{group:?}: {e}");
             assert_eq!(layer.num_params(), config.num_params(), "{group:?}");
         }
+    }
+
+    #[test]
+    fn every_field_count_builds_and_stays_equivariant() {
+        // Odd field counts used to leave a kernel group short and panic in a reshape.
+        let device = Device::flex();
+        for fields in [1, 3, 5, 7] {
+            let config = E4Config::new(Group::C4, fields, fields);
+            assert_eq!(fields % config.shared_fields(), 0);
+            let layer = config.init(&mut Rng::new(fields as u64), &device);
+            let layout = Layout::Regular(Group::C4);
+            let shape = [1, 4 * fields, 5, 5];
+            let e = worst_error(
+                |x| layer.forward(x),
+                Group::C4,
+                layout,
+                layout,
+                shape,
+                &device,
+            );
+            assert!(e < 1e-5, "{fields} fields: {e}");
+            assert_eq!(layer.num_params(), config.num_params(), "{fields} fields");
+        }
+        assert_eq!(E4Config::new(Group::C4, 6, 6).shared_fields(), 2);
+        assert_eq!(
+            E4Config::new(Group::C4, 6, 6)
+                .with_group_channels(4)
+                .shared_fields(),
+            3
+        );
     }
 
     #[test]

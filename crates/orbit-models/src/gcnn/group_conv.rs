@@ -1,6 +1,6 @@
 //! The group convolution G → G as one ordinary conv2d over a filter bank built by rotating the
 //! base filter and permuting its slot axis: `bank[(c, r), (c', s)] = g_r(W[c, c', PERM[r][s]])`
-//! (SCIENCE.md §0.2). With a 1×1 kernel it is the 1×1 group convolution.
+//! (docs/science.md §0.2). With a 1×1 kernel it is the 1×1 group convolution.
 
 use burn::config::Config;
 use burn::module::{Module, Param};

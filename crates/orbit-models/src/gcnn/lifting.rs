@@ -1,4 +1,4 @@
-//! The lifting convolution Z² → G: `out[c, r] = corr(x, g_r ψ_c)` (SCIENCE.md §0.2).
+//! The lifting convolution Z² → G: `out[c, r] = corr(x, g_r ψ_c)` (docs/science.md §0.2).
 
 use burn::config::Config;
 use burn::module::{Module, Param};

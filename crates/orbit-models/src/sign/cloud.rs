@@ -1,4 +1,4 @@
-//! Networks for the O(d) point-cloud task (SCIENCE.md §3(b)).
+//! Networks for the O(d) point-cloud task (docs/science.md §3(b)).
 //!
 //! A batch of clouds `X ∈ R^{b×n×d}`; the frame models see the coordinates `XR` in a PCA frame
 //! `R` whose column signs are arbitrary, and predict in that frame (`f(X) = h(XR)Rᵀ`):

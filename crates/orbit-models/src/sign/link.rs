@@ -24,8 +24,8 @@ impl NodeEmbedder for SignDss {
 }
 
 impl NodeEmbedder for SignNet {
-    fn embed(&self, v: Tensor<2>, _graph: &GraphTensors) -> Tensor<2> {
-        self.forward(v)
+    fn embed(&self, v: Tensor<2>, graph: &GraphTensors) -> Tensor<2> {
+        self.forward(v, graph)
     }
 }
 

@@ -1,4 +1,4 @@
-//! Networks on Laplacian eigenvectors (SCIENCE.md §3, "Expressive Sign Equivariant Networks").
+//! Networks on Laplacian eigenvectors (docs/science.md §3, "Expressive Sign Equivariant Networks").
 //!
 //! Input: `V ∈ R^{n×k}`, k eigenvectors of a graph Laplacian as columns, and the graph as dense
 //! matrices ([`GraphTensors`]). Sign flips act as `V ↦ VS`, `S = diag(±1)`; node relabelling as

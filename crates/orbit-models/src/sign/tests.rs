@@ -1,4 +1,4 @@
-//! Symmetry tests of the sign-flip lab's models (SCIENCE.md §3 tolerances: sign < 1e-7,
+//! Symmetry tests of the sign-flip lab's models (docs/science.md §3 tolerances: sign < 1e-7,
 //! permutation < 1e-6).
 
 use burn::tensor::{Device, Tensor, TensorData};
@@ -104,13 +104,24 @@ fn signnet_is_sign_invariant_and_the_row_mlp_is_neither() {
     let n = g.n;
     let signs = [-1.0, 1.0, -1.0, -1.0, 1.0, 1.0];
     let signnet = SignNetConfig::new(K, K).init(2, &device);
-    let a = values(signnet.forward(tensor(&v, n, &device)));
-    let b = values(signnet.forward(tensor(&flip(&v, &signs), n, &device)));
+    let graph = GraphTensors::new(&g, &device);
+    let a = values(signnet.forward(tensor(&v, n, &device), &graph));
+    let b = values(signnet.forward(tensor(&flip(&v, &signs), n, &device), &graph));
     assert!(
         relative(&a, &b) < 1e-7,
         "SignNet sign invariance error {}",
         relative(&a, &b)
     );
+    // φ is a graph network: SignNet relabels with the nodes, and it reads the graph (the same
+    // eigenvectors on another graph give other embeddings).
+    let perm = Rng::new(5).permutation(n);
+    let (pg, pv) = permute(&g, &v, &perm);
+    let pout = values(signnet.forward(tensor(&pv, n, &device), &GraphTensors::new(&pg, &device)));
+    let e = relative(&unpermute(&pout, &perm, K), &a);
+    assert!(e < 1e-6, "SignNet permutation equivariance error {e}");
+    let empty = GraphTensors::new(&Graph::new(n, std::iter::empty()), &device);
+    let c = values(signnet.forward(tensor(&v, n, &device), &empty));
+    assert!(relative(&a, &c) > 1e-3, "SignNet ignores the graph");
     let mlp = RowMlpConfig::new(K, K).init(2, &device);
     let a = values(mlp.forward(tensor(&v, n, &device)));
     let b = values(mlp.forward(tensor(&flip(&v, &signs), n, &device)));

@@ -1,119 +1,12 @@
-//! Backends: which device a run trains on, and how that is chosen.
-//!
-//! In the page, `auto` times one warm-up training step on WebGPU (when the browser grants an
-//! adapter) and on the CPU backend, and keeps the faster: a software adapter such as
-//! Chromium's SwiftShader is far slower than the CPU on small models, so the presence of an
-//! adapter decides nothing. Every failure on the WebGPU path falls back to the CPU backend
-//! and keeps the reason for the page to show.
-
-use std::fmt;
+//! Choosing a backend for an experiment by timing warm-up steps, and the in-page benchmark's
+//! timing.
 
 use burn::tensor::Device;
-use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
+use super::{BackendKind, BackendPreference};
 use crate::experiment::Experiment;
-use crate::knob::Choice;
 use crate::run::Run;
-
-/// What a link or the CLI asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BackendPreference {
-    /// The faster of WebGPU and the default CPU backend, by a timed warm-up step.
-    Auto,
-    /// WebGPU when an adapter is granted, else the CPU backend with a notice.
-    Webgpu,
-    /// The default CPU backend ([`DEFAULT_CPU`]).
-    Cpu,
-    /// Burn's Flex backend (pure Rust).
-    Flex,
-    /// Burn's NdArray backend (deprecated upstream, kept for comparison).
-    Ndarray,
-}
-
-/// Choices of the `backend` knob.
-pub const PREFERENCE_CHOICES: &[Choice] = &[
-    Choice {
-        value: "auto",
-        label: "auto (fastest measured)",
-    },
-    Choice {
-        value: "webgpu",
-        label: "WebGPU",
-    },
-    Choice {
-        value: "cpu",
-        label: "CPU (default CPU backend)",
-    },
-    Choice {
-        value: "flex",
-        label: "CPU: Flex",
-    },
-    Choice {
-        value: "ndarray",
-        label: "CPU: NdArray",
-    },
-];
-
-/// A backend Orbit can train on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BackendKind {
-    /// Burn's wgpu backend on the browser's WebGPU.
-    Webgpu,
-    /// Burn's Flex CPU backend.
-    Flex,
-    /// Burn's NdArray CPU backend.
-    Ndarray,
-}
-
-/// The CPU backend used when none is named: Flex, the faster of the two in our measurements
-/// (README, "Backends").
-pub const DEFAULT_CPU: BackendKind = BackendKind::Flex;
-
-impl BackendKind {
-    /// Short name for badges.
-    pub fn label(self) -> &'static str {
-        match self {
-            BackendKind::Webgpu => "WebGPU",
-            BackendKind::Flex => "CPU (Flex)",
-            BackendKind::Ndarray => "CPU (NdArray)",
-        }
-    }
-
-    /// The device of a CPU backend; `None` for WebGPU, whose device is created asynchronously.
-    pub fn cpu_device(self) -> Option<Device> {
-        match self {
-            BackendKind::Webgpu => None,
-            BackendKind::Flex => Some(Device::flex()),
-            #[allow(deprecated)] // NdArray is deprecated in Burn 0.22; offered for comparison.
-            BackendKind::Ndarray => Some(Device::ndarray()),
-        }
-    }
-}
-
-impl fmt::Display for BackendKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-impl BackendPreference {
-    /// The CPU backend this preference names, or the default one.
-    pub fn cpu_kind(self) -> BackendKind {
-        match self {
-            BackendPreference::Ndarray => BackendKind::Ndarray,
-            BackendPreference::Flex => BackendKind::Flex,
-            _ => DEFAULT_CPU,
-        }
-    }
-
-    /// Whether this preference wants WebGPU tried at all.
-    pub fn wants_webgpu(self) -> bool {
-        matches!(self, BackendPreference::Auto | BackendPreference::Webgpu)
-    }
-}
 
 /// Milliseconds of one training step of `experiment` on `device`: one untimed step (shader
 /// compilation, allocation), then the mean of `timed` steps.
@@ -263,6 +156,7 @@ pub async fn init_webgpu() -> WebGpuProbe {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::DEFAULT_CPU;
 
     #[test]
     fn without_webgpu_the_cpu_backend_is_chosen_and_timed() {

@@ -1,0 +1,215 @@
+//! Training a [`VectorNet`] in one of ACE's four modes, by primal–dual steps
+//! (docs/science.md §4).
+//!
+//! Each layer's γ_l carries a constraint: `γ_l = 0` (equality, Algorithm 1 of the paper) or
+//! `|γ_l| ≤ u_l` with a slack `u_l` that costs `(ρ/2) u_l²` (resilient, Algorithm 2). The
+//! Lagrangian adds `Σ λ_l s_l + c Σ s_l²` to the loss, with `s_l` the constraint's violation
+//! (`γ_l`, or `max(0, |γ_l| − u_l)` for the augmented term and `|γ_l| − u_l` for the
+//! multiplier's); the primal step (Adam) descends it in θ and γ, the dual step ascends it in λ
+//! with the values before the primal step, and `λ ≥ 0` for the inequality. `c = 0` is plain
+//! descent–ascent, which oscillates on an equality constraint. After every step the branches'
+//! weights are put back to unit norm ([`super::VectorLayer::unit_branch`]).
+
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::{ExecutionError, Tensor, TensorData};
+
+use super::VectorNet;
+
+/// How the non-equivariant branches are treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// γ ≡ 0: the branches are never used (an exactly equivariant network).
+    Strict,
+    /// γ trained freely, no constraint (an ordinary, non-equivariant network).
+    Free,
+    /// ACE with the equality constraint γ_l = 0.
+    Equality,
+    /// ACE with the resilient constraint |γ_l| ≤ u_l, the slack u_l at cost (ρ/2)u_l².
+    Resilient,
+}
+
+impl Mode {
+    /// Every mode, in plot order.
+    pub const ALL: [Mode; 4] = [Mode::Strict, Mode::Free, Mode::Equality, Mode::Resilient];
+
+    /// Short key for metric names.
+    pub fn key(self) -> &'static str {
+        match self {
+            Mode::Strict => "strict",
+            Mode::Free => "free",
+            Mode::Equality => "equality",
+            Mode::Resilient => "resilient",
+        }
+    }
+
+    /// Name in plots.
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Strict => "strict (γ ≡ 0)",
+            Mode::Free => "unconstrained",
+            Mode::Equality => "ACE, equality",
+            Mode::Resilient => "ACE, resilient",
+        }
+    }
+
+    /// Whether the branches take part in training.
+    pub fn uses_branch(self) -> bool {
+        self != Mode::Strict
+    }
+}
+
+/// Step sizes and constraint costs of a [`PrimalDual`] trainer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PrimalDualSettings {
+    /// Adam's step size for θ and γ (η_p), also the slack's step size.
+    pub primal_lr: f64,
+    /// The multipliers' step size (η_d).
+    pub dual_lr: f64,
+    /// The augmented term's weight c (0: plain descent–ascent).
+    pub augmented: f64,
+    /// The slack's cost ρ (resilient mode).
+    pub slack_cost: f64,
+}
+
+/// A [`VectorNet`] trained in one [`Mode`], with its multipliers and slacks.
+pub struct PrimalDual {
+    mode: Mode,
+    settings: PrimalDualSettings,
+    model: VectorNet,
+    optimizer: ModuleOptimizer,
+    /// Multipliers λ_l.
+    lambda: Vec<f64>,
+    /// Slacks u_l (resilient mode; 0 otherwise).
+    slack: Vec<f64>,
+    /// γ_l after the last step (0 in strict mode).
+    gamma: Vec<f64>,
+    steps: usize,
+}
+
+impl PrimalDual {
+    /// A trainer for `model` (built on an autodiff device): λ = 0, u = 0.
+    pub fn new(model: VectorNet, mode: Mode, settings: PrimalDualSettings) -> Self {
+        let layers = model.depth();
+        Self {
+            mode,
+            settings,
+            model,
+            optimizer: AdamConfig::new().init(),
+            lambda: vec![0.0; layers],
+            slack: vec![0.0; layers],
+            gamma: vec![if mode.uses_branch() { 1.0 } else { 0.0 }; layers],
+            steps: 0,
+        }
+    }
+
+    /// One primal–dual step on the full batch; returns the task loss (mean squared error).
+    ///
+    /// # Shapes
+    /// - `x`, `y`: `[b, n, 2]` on the autodiff device
+    pub async fn step(&mut self, x: Tensor<3>, y: Tensor<3>) -> Result<f32, ExecutionError> {
+        let device = x.device();
+        let task = (self.model.forward(x, self.mode.uses_branch()) - y)
+            .powi_scalar(2)
+            .mean();
+        let layers = self.lambda.len();
+        let as_tensor = |v: &[f64]| {
+            let v: Vec<f32> = v.iter().map(|&x| x as f32).collect();
+            Tensor::<1>::from_data(TensorData::new(v, [layers]), &device)
+        };
+        let gamma = self.model.gamma.val();
+        let c = self.settings.augmented;
+        let objective = match self.mode {
+            Mode::Strict | Mode::Free => task.clone(),
+            Mode::Equality => {
+                let penalty = (gamma.clone() * as_tensor(&self.lambda)).sum()
+                    + gamma.powi_scalar(2).sum() * c;
+                task.clone() + penalty
+            }
+            Mode::Resilient => {
+                let excess = gamma.abs() - as_tensor(&self.slack);
+                let penalty = (excess.clone() * as_tensor(&self.lambda)).sum()
+                    + excess.clamp_min(0.0).powi_scalar(2).sum() * c;
+                task.clone() + penalty
+            }
+        };
+        let grads = GradientsParams::from_grads(objective.backward(), &self.model);
+        let model = self.model.clone();
+        let mut model = self.optimizer.step(self.settings.primal_lr, model, grads);
+        model.layers = model.layers.into_iter().map(|l| l.unit_branch()).collect();
+        self.model = model;
+        self.dual_step();
+        self.gamma = match self.mode {
+            Mode::Strict => vec![0.0; layers],
+            _ => {
+                let data = self.model.gamma.val().into_data_async().await?;
+                data.iter::<f32>().map(f64::from).collect()
+            }
+        };
+        self.steps += 1;
+        task.into_scalar_async::<f32>().await
+    }
+
+    /// λ and u from the γ before the primal step.
+    fn dual_step(&mut self) {
+        let s = self.settings;
+        match self.mode {
+            Mode::Strict | Mode::Free => {}
+            Mode::Equality => {
+                for (l, g) in self.lambda.iter_mut().zip(&self.gamma) {
+                    *l += s.dual_lr * g;
+                }
+            }
+            Mode::Resilient => {
+                for ((l, u), g) in self.lambda.iter_mut().zip(&mut self.slack).zip(&self.gamma) {
+                    let violation = g.abs() - *u;
+                    *u -= s.primal_lr * (s.slack_cost * *u - *l);
+                    *l = (*l + s.dual_lr * violation).max(0.0);
+                }
+            }
+        }
+    }
+
+    /// Predictions on the plain device, with the branches (`f_{θ,γ}`) or without (`f_eq`),
+    /// row-major `[b, n, 2]`.
+    pub async fn predict(&self, x: Tensor<3>, branch: bool) -> Result<Vec<f32>, ExecutionError> {
+        let branch = branch && self.mode.uses_branch();
+        let values = self
+            .model
+            .valid()
+            .forward(x, branch)
+            .into_data_async()
+            .await?;
+        Ok(values.iter::<f32>().collect())
+    }
+
+    /// The model on the plain device.
+    pub fn model(&self) -> VectorNet {
+        self.model.valid()
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// γ_l after the last step.
+    pub fn gamma(&self) -> &[f64] {
+        &self.gamma
+    }
+
+    /// λ_l after the last step.
+    pub fn lambda(&self) -> &[f64] {
+        &self.lambda
+    }
+
+    /// u_l after the last step.
+    pub fn slack(&self) -> &[f64] {
+        &self.slack
+    }
+
+    /// Steps taken.
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+}
