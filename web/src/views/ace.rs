@@ -11,6 +11,10 @@ use crate::components::controls::{DegreeSlider, KnobField};
 use crate::components::plot::{LinePlot, Series, YScale};
 use crate::session::Session;
 
+/// Where the linear trend of the equivariance error in max|γ| is fitted (the bound holds for
+/// small γ).
+const SMALL_GAMMA: f64 = 0.5;
+
 /// Layers of the network (one γ each).
 const LAYERS: usize = 3;
 
@@ -265,7 +269,8 @@ pub fn AceView(
             let g = report_points(session, &format!("{}_max_gamma", m.key()));
             let e = report_points(session, &format!("{}_equivariance_error", m.key()));
             let points: Vec<(f64, f64)> = g.iter().zip(&e).map(|(a, b)| (a.1, b.1)).collect();
-            for (x, y) in &points {
+            // The bound is for small γ: fit the line where max|γ| ≤ SMALL_GAMMA.
+            for (x, y) in points.iter().filter(|p| p.0 <= SMALL_GAMMA) {
                 fit.0 += x * y;
                 fit.1 += x * x;
             }
@@ -283,9 +288,12 @@ pub fn AceView(
             .flat_map(|s| s.points.iter().map(|p| p.0))
             .fold(0.0, f64::max);
         series.push(Series {
-            name: format!("linear trend: error ≈ {slope:.3}·max|γ|"),
+            name: format!("linear trend for max|γ| ≤ {SMALL_GAMMA}: error ≈ {slope:.2}·max|γ|"),
             color: "#111827",
-            points: vec![(0.0, 0.0), (right, slope * right)],
+            points: vec![
+                (0.0, 0.0),
+                (right.min(SMALL_GAMMA), slope * right.min(SMALL_GAMMA)),
+            ],
             markers: false,
             band: Vec::new(),
         });
