@@ -48,6 +48,10 @@ test('ACE on symmetric data: f_eq at least as good as strict, γ vanishes, arrow
   assert.ok(strictEqv < 1e-4, 'the strict arrows turn with the input');
   assert.ok(freeEqv > 1e-3, 'the unconstrained ones do not');
   assert.match(await page.getByTestId('ace-explanation').innerText(), /λ/);
+  const trend = await page.getByTestId('ace-trend').innerText();
+  console.log(`ace ${trend}`);
+  const slope = parseFloat(trend.match(/≈ ([0-9.]+) ×/)[1]);
+  assert.ok(slope > 0.01, `a positive linear trend (${trend})`);
   await screenshot(page, 'ace');
   assert.deepEqual(p.errors, []);
   await p.close();

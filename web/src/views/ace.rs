@@ -288,7 +288,7 @@ pub fn AceView(
             .flat_map(|s| s.points.iter().map(|p| p.0))
             .fold(0.0, f64::max);
         series.push(Series {
-            name: format!("linear trend for max|γ| ≤ {SMALL_GAMMA}: error ≈ {slope:.2}·max|γ|"),
+            name: format!("linear trend through 0, fitted for max|γ| ≤ {SMALL_GAMMA}"),
             color: "#111827",
             points: vec![
                 (0.0, 0.0),
@@ -299,6 +299,16 @@ pub fn AceView(
         });
         series
     });
+    // The plot draws its legend once, so the fitted slope is said beside it, live.
+    let slope = move || {
+        against_gamma
+            .get()
+            .last()
+            .and_then(|s| s.points.get(1).copied())
+            .filter(|p| p.0 > 0.0)
+            .map(|p| format!("Linear trend for max|γ| ≤ {SMALL_GAMMA}: equivariance error ≈ {:.2} × max|γ|, as the bound predicts for small γ.", p.1 / p.0))
+            .unwrap_or_else(|| "The trend appears once γ has moved.".into())
+    };
     let gamma_right = Signal::derive(move || {
         against_gamma
             .get()
@@ -320,6 +330,7 @@ pub fn AceView(
             <LinePlot title="Equivariance error against max|γ| over training" x_label="max_l |γ_l|"
                 y_label="equivariance error of f_θ,γ" series=against_gamma y_scale=YScale::Linear x_max=gamma_right testid="ace-bound-plot" />
         </div>
+        <p class="hint" data-testid="ace-trend">{slope}</p>
         <Arrows session=session />
         <Explanation session=session />
     }
