@@ -29,6 +29,16 @@ pub fn per_class_accuracy(confusion: &[usize], classes: usize) -> Vec<f64> {
         .collect()
 }
 
+/// `Σ|f − y|² / Σ|y|²` over paired values: 0 for a perfect fit, 1 for predicting zero.
+pub fn normalised_error(prediction: &[f64], truth: &[f64]) -> f64 {
+    let (mut err, mut norm) = (0.0, 0.0);
+    for (p, y) in prediction.iter().zip(truth) {
+        err += (p - y) * (p - y);
+        norm += y * y;
+    }
+    err / norm.max(1e-300)
+}
+
 /// Area under the ROC curve: the probability that a random positive scores above a random
 /// negative, ties counting one half (rank-sum form, O(n log n)). `None` when a class is empty.
 pub fn auc(positives: &[f32], negatives: &[f32]) -> Option<f64> {
@@ -60,6 +70,13 @@ pub fn auc(positives: &[f32], negatives: &[f32]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalised_error_is_zero_for_a_fit_and_one_for_zeros() {
+        assert_eq!(normalised_error(&[1.0, -2.0], &[1.0, -2.0]), 0.0);
+        assert_eq!(normalised_error(&[0.0, 0.0], &[1.0, -2.0]), 1.0);
+        assert!((normalised_error(&[2.0], &[1.0]) - 1.0).abs() < 1e-12);
+    }
 
     #[test]
     fn auc_counts_ordered_pairs_and_half_ties() {

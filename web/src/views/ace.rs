@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use orbit_labs::LabSettings;
 use orbit_labs::ace::{AcePanels, KNOBS, Mode};
 
-use super::report_points;
+use super::{latest, report_points};
 use crate::components::controls::{DegreeSlider, KnobField};
 use crate::components::plot::{LinePlot, Series, YScale};
 use crate::session::Session;
@@ -28,12 +28,6 @@ fn colour(mode: Mode, layer: usize) -> &'static str {
     ];
     let m = Mode::ALL.iter().position(|&x| x == mode).unwrap_or(0);
     SHADES[m][layer.min(LAYERS - 1)]
-}
-
-fn latest(session: Session, name: &str) -> Option<f64> {
-    session
-        .reports
-        .with(|r| r.iter().rev().find_map(|m| m.get(name)))
 }
 
 fn number(v: Option<f64>) -> String {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use orbit_labs::LabSettings;
 use orbit_labs::groups::{ActionPanel, Family, GroupsPanels};
 
-use super::{loss_points, percent, report_points};
+use super::{latest, loss_points, percent, report_points};
 use crate::components::confusion::ConfusionMatrix;
 use crate::components::controls::KnobField;
 use crate::components::heatmap::{MapGrid, scale_of};
@@ -30,12 +30,6 @@ fn families(session: Session) -> Vec<Family> {
         LabSettings::Groups(g) => g.compare.families(),
         _ => Vec::new(),
     })
-}
-
-fn latest(session: Session, name: &str) -> Option<f64> {
-    session
-        .reports
-        .with(|r| r.iter().rev().find_map(|m| m.get(name)))
 }
 
 fn pct(v: Option<f64>) -> String {

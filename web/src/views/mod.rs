@@ -24,6 +24,14 @@ pub fn report_points(session: Session, name: &str) -> Vec<(f64, f64)> {
     })
 }
 
+/// The latest reported value of one metric, or `None` before it is first reported.
+pub fn latest(session: Session, name: &str) -> Option<f64> {
+    use leptos::prelude::*;
+    session
+        .reports
+        .with(|r| r.iter().rev().find_map(|m| m.get(name)))
+}
+
 /// The training-loss points of one model.
 pub fn loss_points(session: Session, model: &str) -> Vec<(f64, f64)> {
     use leptos::prelude::*;

@@ -9,7 +9,7 @@ use orbit_labs::signs::link::LinkModel;
 use orbit_labs::signs::{GraphChoice, SignsPanels};
 use serde_json::Value;
 
-use super::{loss_points, report_points};
+use super::{latest, loss_points, report_points};
 use crate::components::controls::{DegreeSlider, KnobField};
 use crate::components::plot::{LinePlot, Series, YScale};
 use crate::session::Session;
@@ -40,12 +40,6 @@ fn settings(session: Session) -> (usize, u64, f64) {
         LabSettings::Signs(s) => (s.vec, s.flips, s.rot),
         _ => (1, 0, 0.0),
     })
-}
-
-fn latest(session: Session, name: &str) -> Option<f64> {
-    session
-        .reports
-        .with(|r| r.iter().rev().find_map(|m| m.get(name)))
 }
 
 fn capitalise(s: &str) -> String {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use orbit_labs::LabSettings;
 use orbit_labs::signs::{CloudModelId, CloudView, KNOBS};
 
-use super::report_points;
+use super::{latest, report_points};
 use crate::components::controls::{DegreeSlider, KnobField};
 use crate::components::plot::{LinePlot, Series, YScale};
 use crate::session::Session;
@@ -30,12 +30,6 @@ fn describe(m: CloudModelId) -> &'static str {
         }
         CloudModelId::Mlp => "raw coordinates, trained on aligned clouds only",
     }
-}
-
-fn latest(session: Session, name: &str) -> Option<f64> {
-    session
-        .reports
-        .with(|r| r.iter().rev().find_map(|m| m.get(name)))
 }
 
 const SIZE: f64 = 250.0;

@@ -9,6 +9,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use orbit_math::Rng;
 use orbit_math::equivariance::equivariance_error;
 use orbit_math::pointset::{POINTS, PointSets, relabel, rotate, target};
+use orbit_math::stats::normalised_error;
 use orbit_models::Yielder;
 use orbit_models::ace::{Mode, PrimalDual, PrimalDualSettings, VectorNetConfig};
 
@@ -67,16 +68,6 @@ fn tensor(values: &[f64], device: &Device) -> Tensor<3> {
     let v: Vec<f32> = values.iter().map(|&x| x as f32).collect();
     let sets = values.len() / (2 * POINTS);
     Tensor::from_data(TensorData::new(v, [sets, POINTS, 2]), device)
-}
-
-/// `Σ|f − y|² / Σ|y|²`: 0 for a perfect fit, 1 for predicting zero.
-fn normalised_error(prediction: &[f64], truth: &[f64]) -> f64 {
-    let (mut err, mut norm) = (0.0, 0.0);
-    for (p, y) in prediction.iter().zip(truth) {
-        err += (p - y) * (p - y);
-        norm += y * y;
-    }
-    err / norm.max(1e-300)
 }
 
 fn wide(values: Vec<f32>) -> Vec<f64> {

@@ -5,9 +5,9 @@
 //! frame with random axis signs; the MLP sees raw coordinates.
 
 use burn::tensor::Device;
-use orbit_math::Rng;
 use orbit_math::equivariance::equivariance_error;
 use orbit_math::frame::{attraction, plane_rotation, random_orthogonal, sample_cloud, transform};
+use orbit_math::{Rng, stats};
 use orbit_models::sign::{
     CloudBatch, CloudMlp, CloudMlpConfig, CloudModel, CloudTrainer, FrameAveraged,
     FrameSignEquivariant, FrameSignInvariant, PairNetConfig,
@@ -128,16 +128,9 @@ impl Clouds {
     }
 }
 
-/// `Σ|f − y|² / Σ|y|²`: 0 for a perfect fit, 1 for predicting zero.
+/// `Σ|f − y|² / Σ|y|²` over every cloud together ([`stats::normalised_error`]).
 fn normalised_error(predictions: &[Vec<f64>], targets: &[Vec<f64>]) -> f64 {
-    let (mut err, mut norm) = (0.0, 0.0);
-    for (p, y) in predictions.iter().zip(targets) {
-        for (a, b) in p.iter().zip(y) {
-            err += (a - b) * (a - b);
-            norm += b * b;
-        }
-    }
-    err / norm.max(1e-300)
+    stats::normalised_error(&predictions.concat(), &targets.concat())
 }
 
 struct Member {
