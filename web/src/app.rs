@@ -1,15 +1,22 @@
-//! The page: header with the backend badge, notices, controls beside the live charts.
+//! The page: the landing page at the bare site root, or a lab (`?lab=…`): header with the
+//! backend badge, notices, controls beside the live charts.
 
 use leptos::prelude::*;
 use orbit_labs::LabId;
 use orbit_labs::data::DIGITS_ATTRIBUTION;
+use orbit_labs::link;
 
 use crate::browser;
 use crate::components::badge::BackendBadge;
 use crate::components::bench::Benchmark;
+use crate::components::classroom::{Classroom, hiding_style};
 use crate::components::controls::Controls;
+use crate::components::export::Export;
+use crate::components::landing::Landing;
 use crate::components::notices::Notices;
 use crate::components::share::ShareLink;
+use crate::components::theme::ThemeToggle;
+use crate::components::tour::Tour;
 use crate::components::transport::Transport;
 use crate::session::Session;
 use crate::views::ace::AceView;
@@ -18,11 +25,36 @@ use crate::views::dimension::DimensionView;
 use crate::views::groups::GroupsView;
 use crate::views::signs::SignsView;
 
-/// The root component.
+/// The root component: the landing page at the bare site root, else the link's lab.
 #[component]
 pub fn App() -> impl IntoView {
+    if link::is_landing(&browser::location_search()) {
+        view! { <Landing /> }.into_any()
+    } else {
+        view! { <LabPage /> }.into_any()
+    }
+}
+
+/// Puts presenter mode on `<html class="present">`, so that the whole page's type scales.
+fn follow_presenter_mode(session: Session) {
+    Effect::new(move |_| {
+        let on = session.presentation.with(|p| p.present);
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.class_list().toggle_with_force("present", on);
+        }
+    });
+}
+
+/// One lab's page.
+#[component]
+fn LabPage() -> impl IntoView {
     let session = Session::from_location();
+    provide_context(session);
     browser::on_shortcut(move |key| session.shortcut(&key));
+    follow_presenter_mode(session);
     let lab = Memo::new(move |_| session.experiment.with(|e| e.lab.id()));
     // Each lab's view; the registry (orbit_labs::registry) holds the rest of what a lab is.
     let lab_view = move || match lab.get() {
@@ -34,7 +66,10 @@ pub fn App() -> impl IntoView {
     };
     let intro = move || lab.get().info().intro;
     let benchmarked = move || session.experiment.with(|e| !e.benchmark_parts().is_empty());
+    let present = move || session.presentation.with(|p| p.present);
+    let hiding = move || session.presentation.with(hiding_style);
     view! {
+        <style>{hiding}</style>
         <header class="top">
             <div class="brand">
                 <img src="favicon.svg" alt="" width="32" height="32" />
@@ -43,15 +78,27 @@ pub fn App() -> impl IntoView {
                     <p class="tagline">"Train small networks live in your browser and watch what symmetry does."</p>
                 </div>
             </div>
+            <nav class="top-actions" aria-label="Page">
+                <a href="./" data-testid="all-labs">"All labs"</a>
+                <button data-testid="present-toggle" aria-pressed=move || present().to_string()
+                    title="Large type and the charts full width, for a projector (key p)"
+                    on:click=move |_| session.toggle_present()>
+                    {move || if present() { "Presenter mode: on" } else { "Presenter mode: off" }}
+                </button>
+                <ThemeToggle />
+            </nav>
             <BackendBadge session=session />
         </header>
         <Notices session=session />
         <main class="layout">
-            <aside class="panel controls">
+            <aside class="panel controls" data-panel="controls">
                 <h2>{move || session.experiment.get().lab.id().title()}</h2>
-                <p class="lab-intro">{intro}</p>
+                <p class="lab-intro" data-panel="intro">{intro}</p>
+                <Tour session=session />
                 <Controls session=session />
                 <ShareLink session=session />
+                <Export session=session />
+                <Classroom session=session />
             </aside>
             <section class="panel results">
                 <Transport session=session />

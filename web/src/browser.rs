@@ -84,7 +84,7 @@ pub fn has_navigator_gpu() -> bool {
         .is_some_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
 }
 
-/// Calls `f` with the key of every press of space, `s` or `r` outside form fields (the page's
+/// Calls `f` with the key of every press of space, `s`, `r` or `p` outside form fields (the page's
 /// shortcuts), preventing the browser's own action for it (scrolling, pressing a button).
 pub fn on_shortcut(f: impl Fn(String) + 'static) {
     let handler =
@@ -99,7 +99,15 @@ pub fn on_shortcut(f: impl Fn(String) + 'static) {
                     matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
                 });
             let key = e.key();
-            if in_field || !matches!(key.as_str(), " " | "s" | "r") {
+            // Space on a focused button or link presses it, as keyboard users expect.
+            let on_control = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY"));
+            if key == " " && on_control {
+                return;
+            }
+            if in_field || !matches!(key.as_str(), " " | "s" | "r" | "p") {
                 return;
             }
             e.prevent_default();

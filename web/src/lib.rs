@@ -12,6 +12,7 @@ pub mod app;
 pub mod backend;
 pub mod browser;
 pub mod components;
+pub mod files;
 pub mod logger;
 pub mod panic;
 pub mod runner;

@@ -14,7 +14,7 @@ use orbit_labs::{BackendPreference, Run};
 
 use crate::backend::{self, BackendStatus};
 use crate::browser::{now_ms, sleep_ms, yield_now};
-use crate::session::{Classification, GALLERY, RunStatus, Session};
+use crate::session::{Classification, GALLERY, RunStatus, Session, WeightsRequest};
 
 /// Publishes the run's test predictions (and, on the first call, its gallery images).
 fn publish_classification(s: &Session, run: &Run) {
@@ -137,6 +137,7 @@ async fn run(s: Session, generation: u64) {
         .with_untracked(|points| Run::with_points(&experiment, &device, points.as_ref()));
     run.set_yielder(Rc::new(|| Box::pin(yield_now())));
     s.params.set(run.num_params());
+    s.has_weights.set(run.weights_file(&experiment).is_some());
     match run.report().await {
         Ok(m) if !stale() => {
             s.reports.set(vec![m]);
@@ -169,6 +170,16 @@ async fn run(s: Session, generation: u64) {
                 Ok(view) if !stale() => s.view.set(view),
                 Ok(_) => return,
                 Err(e) => log::warn!("the lab's view failed: {e}"),
+            }
+        }
+        if let Some(request) = s.weights_request.get_untracked() {
+            s.weights_request.set(None);
+            match weights(&s, &mut run, request).await {
+                Ok(loaded) => finished &= !loaded,
+                Err(e) => s.weights_status.set(e),
+            }
+            if stale() {
+                return;
             }
         }
         let playing = s.playing.get_untracked();
@@ -253,6 +264,55 @@ async fn run(s: Session, generation: u64) {
             return;
         }
         yield_now().await;
+    }
+}
+
+/// Saves the run's weights as a file, or continues from a file's; `Ok(true)` when weights
+/// were loaded (the charts then start again from the loaded step).
+async fn weights(s: &Session, run: &mut Run, request: WeightsRequest) -> Result<bool, String> {
+    let experiment = s.experiment.get_untracked();
+    match request {
+        WeightsRequest::Save => {
+            let bytes = run
+                .weights_file(&experiment)
+                .ok_or("this lab has no trained weights to save")??;
+            let name = orbit_labs::export::file_name(&experiment, "weights", "orbit");
+            let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+            let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
+                .map_err(|_| "the browser could not make the file".to_string())?;
+            crate::files::save_blob(&name, &blob)?;
+            s.weights_status.set(format!(
+                "Saved {name}: the weights after step {} ({} bytes).",
+                run.steps(),
+                bytes.len()
+            ));
+            Ok(false)
+        }
+        WeightsRequest::Load(bytes) => {
+            run.load_weights_file(&experiment, &bytes)
+                .map_err(|e| format!("Not loaded: {e}."))?;
+            let report = run.report().await.map_err(|e| e.to_string())?;
+            let accuracy = report
+                .get("test_accuracy")
+                .or_else(|| {
+                    report
+                        .values
+                        .iter()
+                        .find(|(k, _)| k.ends_with("test_accuracy"))
+                        .map(|(_, v)| *v)
+                })
+                .map(|a| format!(", test accuracy {:.1}%", 100.0 * a))
+                .unwrap_or_default();
+            s.losses.set(Vec::new());
+            s.steps.set(run.steps());
+            s.reports.set(vec![report]);
+            publish_classification(s, run);
+            s.weights_status.set(format!(
+                "Loaded the weights of step {}{accuracy}; training continues from them.",
+                run.steps()
+            ));
+            Ok(true)
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use orbit_labs::lab::LabView;
+use orbit_labs::presentation::Presentation;
 use orbit_labs::{Experiment, Metrics, link};
 use orbit_math::dimension::Points;
 use serde_json::Value;
@@ -36,6 +37,15 @@ pub struct Classification {
     pub gallery: Vec<Vec<f32>>,
     /// Side of an image in pixels.
     pub side: usize,
+}
+
+/// What the page asks the runner to do with the run's weights.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WeightsRequest {
+    /// Save them as a file.
+    Save,
+    /// Continue from the weights file with these bytes.
+    Load(Vec<u8>),
 }
 
 /// The training losses of one model: its name and `(step, loss)` points.
@@ -82,6 +92,14 @@ pub struct Session {
     pub view_version: RwSignal<u64>,
     /// Points the user loaded from CSV (used when the dimension lab's cloud is `custom`).
     pub custom_points: RwSignal<Option<Points>>,
+    /// What the link hides and whether presenter mode is on (kept in the link).
+    pub presentation: RwSignal<Presentation>,
+    /// A weights request for the runner, taken when it next looks.
+    pub weights_request: RwSignal<Option<WeightsRequest>>,
+    /// What became of the last weights request, in a sentence.
+    pub weights_status: RwSignal<String>,
+    /// Whether the current run has trained weights to save.
+    pub has_weights: RwSignal<bool>,
 }
 
 impl Session {
@@ -107,6 +125,10 @@ impl Session {
             view: RwSignal::new(None),
             view_version: RwSignal::new(0),
             custom_points: RwSignal::new(None),
+            presentation: RwSignal::new(decoded.presentation),
+            weights_request: RwSignal::new(None),
+            weights_status: RwSignal::new(String::new()),
+            has_weights: RwSignal::new(false),
         };
         session.sync_url();
         session.reset();
@@ -120,17 +142,31 @@ impl Session {
             .with(|v| f(v.as_ref().and_then(|v| v.as_ref().downcast_ref::<T>())))
     }
 
-    /// The share link of the current experiment.
+    /// The share link of the current experiment, shown as it is now (tracked).
     pub fn share_link(&self) -> String {
+        self.link_shown(&self.presentation.get())
+    }
+
+    /// The link of the current experiment shown as `presentation` says (a classroom link).
+    pub fn link_shown(&self, presentation: &Presentation) -> String {
         format!(
             "{}?{}",
             browser::location_base(),
-            link::encode(&self.experiment.get())
+            link::encode_shown(&self.experiment.get(), presentation)
         )
     }
 
     fn sync_url(&self) {
-        browser::replace_query(&link::encode(&self.experiment.get_untracked()));
+        browser::replace_query(&link::encode_shown(
+            &self.experiment.get_untracked(),
+            &self.presentation.get_untracked(),
+        ));
+    }
+
+    /// Turns presenter mode on or off; the link keeps it.
+    pub fn toggle_present(&self) {
+        self.presentation.update(|p| p.present = !p.present);
+        self.sync_url();
     }
 
     /// Discards the current run and starts a new one from step 0 with the same experiment.
@@ -184,12 +220,14 @@ impl Session {
         self.pending_steps.update(|p| *p += 1);
     }
 
-    /// Handles a keyboard shortcut: space plays or pauses, `s` steps, `r` resets.
+    /// Handles a keyboard shortcut: space plays or pauses, `s` steps, `r` resets, `p` turns
+    /// presenter mode on or off.
     pub fn shortcut(&self, key: &str) {
         match key {
             " " => self.toggle_play(),
             "s" => self.step_once(),
             "r" => self.reset(),
+            "p" => self.toggle_present(),
             _ => {}
         }
     }

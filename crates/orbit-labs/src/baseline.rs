@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{self, DataFraction, digits_split};
 use crate::knob::{self, Kind, Knob};
-use crate::lab::{Lab, LabInfo, LabRun, LabView, LocalFuture};
+use crate::lab::{Lab, LabInfo, LabRun, LabView, LocalFuture, TourStep};
 use crate::metrics::Metrics;
 use crate::outcome::{Due, RunError, StepOutcome, check_loss};
 
@@ -89,8 +89,27 @@ impl Lab for BaselineSettings {
         key: "baseline",
         title: "Baseline: an MLP on handwritten digits",
         menu: "Baseline MLP",
+        summary: "A small MLP learns handwritten digits: the starting point every other lab is measured against.",
         intro: "A multilayer perceptron reads each 8×8 digit as 64 unrelated numbers. It is the baseline the equivariant networks are measured against.",
         knobs: KNOBS,
+        tour: &[
+            TourStep {
+                link: "lab=baseline",
+                say: "Press Play: a small MLP learns the digits; watch test accuracy climb and the loss fall.",
+            },
+            TourStep {
+                link: "lab=baseline&depth=0",
+                say: "No hidden layer: a linear classifier. How close does it get to the MLP?",
+            },
+            TourStep {
+                link: "lab=baseline&hidden=8",
+                say: "Only 8 hidden units: fewer parameters, and the confusion matrix shows which digits suffer.",
+            },
+            TourStep {
+                link: "lab=baseline&lr=5",
+                say: "A learning rate far too large: the run stops, says why and what to try; nothing is drawn as NaN.",
+            },
+        ],
     };
 
     fn build(&self, seed: u64, device: &Device, _points: Option<&Points>) -> Box<dyn LabRun> {
@@ -234,6 +253,19 @@ impl LabRun for BaselineRun {
 
     fn classification(&self) -> Option<(&ImageSet, &[u8])> {
         Some((&self.test, &self.test_predictions))
+    }
+
+    fn weights(&self) -> Option<Result<crate::lab::ModelWeights, String>> {
+        Some(
+            self.trainer
+                .weights()
+                .map(|w| vec![(MODEL_NAME.to_string(), w)]),
+        )
+    }
+
+    fn load_weights(&mut self, models: &[(String, Vec<u8>)], step: usize) -> Result<(), String> {
+        let bytes = crate::weights::model(models, MODEL_NAME)?;
+        self.trainer.load_weights(bytes, step)
     }
 
     fn view<'a>(

@@ -26,6 +26,9 @@ pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 /// the lab's view, which downcasts it to the lab's own view type. Plain data only.
 pub type LabView = Arc<dyn Any + Send + Sync>;
 
+/// A run's trained models' parameters, by model name (see [`crate::weights`]).
+pub type ModelWeights = Vec<(String, Vec<u8>)>;
+
 /// The registry's words for a lab.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LabInfo {
@@ -35,10 +38,24 @@ pub struct LabInfo {
     pub title: &'static str,
     /// The label in the "Lab" menu.
     pub menu: &'static str,
+    /// One sentence for the lab's card on the landing page.
+    pub summary: &'static str,
     /// A paragraph saying what the lab shows and what to do first.
     pub intro: &'static str,
     /// The lab's own knobs (the common ones, lab, seed and backend, come first).
     pub knobs: &'static [Knob],
+    /// The lab's guided tour: what to try, in order.
+    pub tour: &'static [TourStep],
+}
+
+/// One step of a lab's guided tour: a share link and what to look for when it runs. Each step
+/// is a plain link, so a teacher can hand one out on its own.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TourStep {
+    /// The link's query, without `?` (decodes without notices; see the tour tests).
+    pub link: &'static str,
+    /// One sentence: what to do and what to look for.
+    pub say: &'static str,
 }
 
 /// A lab's settings: the serde struct that the share link round-trips (one field per knob),
@@ -107,6 +124,18 @@ pub trait LabRun {
         &'a mut self,
         settings: &'a (dyn Any + Send + Sync),
     ) -> LocalFuture<'a, Result<Option<LabView>, RunError>>;
+
+    /// The trained models' parameters by model name, for a weights file; `None` for a lab
+    /// without weights to save.
+    fn weights(&self) -> Option<Result<ModelWeights, String>> {
+        None
+    }
+
+    /// Loads parameters saved by [`Self::weights`] (same names, same shapes) and continues
+    /// counting steps from `step`.
+    fn load_weights(&mut self, _models: &[(String, Vec<u8>)], _step: usize) -> Result<(), String> {
+        Err("this lab has no trained weights to load".into())
+    }
 
     /// Whether the view changes with every step (the page then refreshes it at each redraw)
     /// rather than only at reports and when a view-only knob changes.

@@ -3,7 +3,10 @@
 //! - [`Experiment`] describes a run completely: the lab ([`LabSettings`]), the seed and the
 //!   [`BackendPreference`]. Every setting is a [`knob::Knob`] with bounds and a label.
 //! - [`link`] turns an experiment into a share-link query (`v=1&lab=baseline&seed=1&…`) and
-//!   back, repairing bad links and listing what it changed.
+//!   back, repairing bad links and listing what it changed; [`presentation`] is what the link
+//!   says about showing it (hidden controls and panels, presenter mode).
+//! - [`weights`] is the weights file: a run's trained models, saved and loaded again.
+//! - [`export`] writes a run's reports as CSV or JSON headed by its link and seed.
 //! - [`backend`] chooses the device: WebGPU or a CPU backend, by timing a warm-up step.
 //! - [`Run`] advances an experiment one asynchronous step at a time and reports [`Metrics`];
 //!   it holds the lab's run behind the [`lab::LabRun`] trait and knows no lab's internals.
@@ -32,15 +35,18 @@ pub mod baseline;
 pub mod data;
 pub mod dimension;
 pub mod experiment;
+pub mod export;
 pub mod groups;
 pub mod knob;
 pub mod lab;
 pub mod link;
 pub mod metrics;
 pub mod outcome;
+pub mod presentation;
 pub mod registry;
 pub mod run;
 pub mod signs;
+pub mod weights;
 
 pub use backend::{BackendChoice, BackendKind, BackendPreference};
 pub use experiment::{Experiment, LabId, LabSettings};

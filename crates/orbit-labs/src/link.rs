@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::experiment::{Experiment, LabId};
+use crate::presentation::{PRESENTATION_KEYS, Presentation};
 
 /// The link format version this build writes.
 pub const LINK_VERSION: u32 = 1;
@@ -21,6 +22,8 @@ pub struct Decoded {
     pub experiment: Experiment,
     /// What was changed on the way in, one sentence each; empty for a clean link.
     pub notices: Vec<String>,
+    /// How the page shows it (hidden controls and panels, presenter mode).
+    pub presentation: Presentation,
 }
 
 /// The query string (without `?`) for an experiment.
@@ -37,6 +40,14 @@ pub fn encode(experiment: &Experiment) -> String {
         }
     }
     parts.join("&")
+}
+
+/// The query string for an experiment shown as `presentation` says (a classroom link).
+pub fn encode_shown(experiment: &Experiment, presentation: &Presentation) -> String {
+    std::iter::once(encode(experiment))
+        .chain(presentation.query_parts())
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Reads a full link (`https://…/?v=1&…#…`), a query with or without `?`, or an empty string.
@@ -97,7 +108,13 @@ pub fn decode(link: &str) -> Decoded {
             }
         }
     }
-    let known: Vec<&str> = defaults.knobs().map(|k| k.key).chain(["v"]).collect();
+    let presentation = Presentation::read(get("hide"), get("present"), &mut notices);
+    let known: Vec<&str> = defaults
+        .knobs()
+        .map(|k| k.key)
+        .chain(["v"])
+        .chain(PRESENTATION_KEYS.iter().copied())
+        .collect();
     let mut unknown: Vec<&str> = pairs
         .iter()
         .map(|(k, _)| k.as_str())
@@ -124,7 +141,14 @@ pub fn decode(link: &str) -> Decoded {
     Decoded {
         experiment,
         notices,
+        presentation,
     }
+}
+
+/// Whether a link is the site's bare root (no query at all), which shows the landing page;
+/// any link with settings opens a lab (the baseline when it names none).
+pub fn is_landing(link: &str) -> bool {
+    parse_query(query_part(link)).is_empty()
 }
 
 /// The query part of a link: after the first `?` (or the whole text when it has none and looks
@@ -193,6 +217,30 @@ mod tests {
     use crate::backend::BackendPreference;
     use crate::experiment::LabSettings;
     use proptest::prelude::*;
+
+    #[test]
+    fn only_the_bare_root_is_the_landing_page() {
+        assert!(is_landing(""));
+        assert!(is_landing("http://127.0.0.1:8080/"));
+        assert!(is_landing("http://127.0.0.1:8080/?#top"));
+        assert!(!is_landing("?backend=cpu"));
+        assert!(!is_landing("?lab=groups"));
+        assert!(!is_landing("http://h/?v=1&LAB=nonsense#x"));
+    }
+
+    #[test]
+    fn a_classroom_link_round_trips_its_hidden_panels_and_presenter_mode() {
+        let e = Experiment::for_lab(LabId::Groups);
+        let mut notices = Vec::new();
+        let shown = Presentation::read(Some("lr,share,loss"), Some("1"), &mut notices);
+        let q = encode_shown(&e, &shown);
+        assert!(q.ends_with("&hide=loss,lr,share&present=1"), "{q}");
+        let d = decode(&q);
+        assert_eq!(d.experiment, e);
+        assert_eq!(d.presentation, shown);
+        assert!(d.notices.is_empty(), "{:?}", d.notices);
+        assert_eq!(decode(&encode(&e)).presentation, Presentation::default());
+    }
 
     #[test]
     fn default_link_round_trips_without_notices() {

@@ -144,6 +144,43 @@ impl LabSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Run, RunError, link};
+    use burn::tensor::Device;
+
+    /// Every lab's tour has 3–6 steps; each step's link opens that lab without a notice, says
+    /// something, and its run builds and takes a step (or stops with a clear reason).
+    #[test]
+    fn every_tour_step_opens_its_lab_cleanly_and_runs() {
+        for id in LabId::ALL {
+            let tour = id.info().tour;
+            assert!(
+                (3..=6).contains(&tour.len()),
+                "{id:?}: {} steps",
+                tour.len()
+            );
+            for step in tour {
+                let decoded = link::decode(step.link);
+                assert!(
+                    decoded.notices.is_empty(),
+                    "{}: {:?}",
+                    step.link,
+                    decoded.notices
+                );
+                assert_eq!(decoded.experiment.lab.id(), id, "{}", step.link);
+                assert!(
+                    step.say.ends_with(['.', '?']) && step.say.len() > 20,
+                    "{}",
+                    step.say
+                );
+                let mut run = Run::new(&decoded.experiment, &Device::flex());
+                match pollster::block_on(run.step()) {
+                    Ok(outcome) => assert_eq!(outcome.step, 1, "{}", step.link),
+                    Err(RunError::Diverged { .. }) => {}
+                    Err(e) => panic!("{}: {e}", step.link),
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_lab_has_one_id_one_choice_and_serde_agrees() {

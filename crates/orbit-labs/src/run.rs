@@ -9,6 +9,7 @@ use crate::experiment::{Experiment, LabSettings};
 use crate::lab::{LabRun, LabView};
 use crate::metrics::Metrics;
 pub use crate::outcome::{DIVERGED_LOSS, RunError, StepOutcome, check_loss};
+use crate::weights::WeightsFile;
 
 /// A run of one experiment on one device.
 pub struct Run {
@@ -82,6 +83,33 @@ impl Run {
     pub fn steps(&self) -> usize {
         self.lab.steps()
     }
+
+    /// The run's trained models as a weights file for `experiment` (the one it was built
+    /// from); `None` for a lab without weights.
+    pub fn weights_file(&self, experiment: &Experiment) -> Option<Result<Vec<u8>, String>> {
+        let models = self.lab.weights()?;
+        Some(models.map(|models| {
+            WeightsFile {
+                lab: experiment.lab.id().as_str().to_string(),
+                link: crate::link::encode(experiment),
+                step: self.steps(),
+                models,
+            }
+            .to_bytes()
+        }))
+    }
+
+    /// Continues from a weights file, if it fits `experiment` (the one this run was built
+    /// from); the error says why not.
+    pub fn load_weights_file(
+        &mut self,
+        experiment: &Experiment,
+        bytes: &[u8],
+    ) -> Result<(), String> {
+        let file = WeightsFile::from_bytes(bytes)?;
+        file.check_fits(experiment)?;
+        self.lab.load_weights(&file.models, file.step)
+    }
 }
 
 #[cfg(test)]
@@ -135,6 +163,54 @@ mod tests {
         let mut other = e.clone();
         other.seed = 2;
         assert_ne!(a, run_losses(&other, &Device::flex(), 20));
+    }
+
+    /// Trains `e` for `n` steps, saves the weights, loads them into a fresh run of the same
+    /// link and compares the reports: the same test accuracy, and the step count carried.
+    fn weights_continue(e: &Experiment, n: usize) {
+        let device = Device::flex();
+        let mut run = Run::new(e, &device);
+        for _ in 0..n {
+            pollster::block_on(run.step()).unwrap();
+        }
+        let trained = pollster::block_on(run.report()).unwrap();
+        let file = run.weights_file(e).expect("the lab saves weights").unwrap();
+        let mut fresh = Run::new(e, &device);
+        let untrained = pollster::block_on(fresh.report()).unwrap();
+        fresh.load_weights_file(e, &file).unwrap();
+        let loaded = pollster::block_on(fresh.report()).unwrap();
+        assert_eq!(loaded.step, n);
+        for (name, value) in &trained.values {
+            if name.ends_with("accuracy") {
+                assert_eq!(loaded.get(name), Some(*value), "{name}");
+            }
+        }
+        assert_ne!(untrained.values, trained.values);
+        assert!(pollster::block_on(fresh.step()).unwrap().step == n + 1);
+        let other = Experiment::for_lab(crate::LabId::Ace);
+        let refused = Run::new(&other, &device).load_weights_file(&other, &file);
+        assert!(refused.unwrap_err().contains("belongs to the"));
+    }
+
+    #[test]
+    fn saved_weights_give_the_same_accuracy_in_a_fresh_run() {
+        weights_continue(&Experiment::default(), 30);
+        let groups = crate::link::decode("lab=groups&compare=z2-p4&fields=2&layers=2&batch=16");
+        assert!(groups.notices.is_empty(), "{:?}", groups.notices);
+        weights_continue(&groups.experiment, 5);
+    }
+
+    #[test]
+    fn a_damaged_weights_file_leaves_the_run_as_it_was() {
+        let e = crate::link::decode("lab=groups&compare=z2-p4&fields=2&layers=2").experiment;
+        let device = Device::flex();
+        let run = Run::new(&e, &device);
+        let mut file = WeightsFile::from_bytes(&run.weights_file(&e).unwrap().unwrap()).unwrap();
+        file.models[1].1.truncate(10);
+        let mut target = Run::new(&e, &device);
+        let before = pollster::block_on(target.report()).unwrap();
+        assert!(target.load_weights_file(&e, &file.to_bytes()).is_err());
+        assert_eq!(pollster::block_on(target.report()).unwrap(), before);
     }
 
     #[test]

@@ -205,6 +205,21 @@ impl<M: ImageClassifier> ClassifierTrainer<M> {
         self.steps
     }
 
+    /// The model's trained parameters as bytes ([`crate::record`]).
+    pub fn weights(&self) -> Result<Vec<u8>, String> {
+        crate::record::module_to_bytes(&self.model)
+    }
+
+    /// Continues from saved weights: the model takes the parameters of `bytes` (shapes are
+    /// checked) and the step count becomes `steps`. Adam's moment estimates are not in the
+    /// file, so they start afresh.
+    pub fn load_weights(&mut self, bytes: &[u8], steps: usize) -> Result<(), String> {
+        self.model = crate::record::module_from_bytes(self.model.clone(), bytes)?;
+        self.optimizer = AdamConfig::new().init();
+        self.steps = steps;
+        Ok(())
+    }
+
     /// The plain device the trainer evaluates on.
     pub fn device(&self) -> &Device {
         &self.device

@@ -12,6 +12,8 @@
 //! - [`classifier`]: the [`ImageClassifier`] trait every image model implements, the host-side
 //!   [`ImageSet`], and the [`ClassifierTrainer`] that advances one Adam step at a time and
 //!   evaluates with asynchronous reads only.
+//! - [`record`]: a module's trained parameters as bytes and back (Burn's record, shapes
+//!   checked), for weights files.
 //!
 //! Code here never blocks on a device read: it uses `into_data_async` / `into_scalar_async`, so
 //! the same code trains on WebGPU in a page, on a CPU backend in a page, and natively.
@@ -33,6 +35,7 @@ pub mod equivariance;
 pub mod gcnn;
 pub mod init;
 pub mod mlp;
+pub mod record;
 pub mod sign;
 
 pub use classifier::{

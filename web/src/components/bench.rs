@@ -43,7 +43,7 @@ pub fn Benchmark(
         });
     };
     view! {
-        <details class="bench">
+        <details class="bench" data-panel="benchmark">
             <summary>"Benchmark the backends"</summary>
             <p class="hint">{format!("Times consecutive training steps of each model of this experiment, alone, on each backend: five rounds of at least {ROUND_MS:.0} ms after one untimed step; the median round is shown. Training pauses while it runs.")}</p>
             <button data-testid="bench-run" on:click=measure disabled=move || running.get()>

@@ -62,7 +62,7 @@ pub fn ConfusionMatrix(
             .collect_view();
         let size = CLASSES as f64 * CELL;
         Some(view! {
-            <svg viewBox=format!("0 0 {} {}", LEFT + size + 48.0, TOP + size + 12.0) role="img" data-testid="confusion-matrix">
+            <svg viewBox=format!("0 0 {} {}", LEFT + size + 48.0, TOP + size + 12.0) role="img" aria-label="Confusion matrix: true digit by predicted digit" data-testid="confusion-matrix">
                 <text class="axis-label" x=LEFT + size / 2.0 y=12.0 text-anchor="middle">"predicted digit"</text>
                 <text class="axis-label" transform=format!("translate(12 {}) rotate(-90)", TOP + size / 2.0) text-anchor="middle">"true digit"</text>
                 <text class="axis-label" x=LEFT + size + 6.0 y=TOP - 6.0>"right"</text>
@@ -72,7 +72,7 @@ pub fn ConfusionMatrix(
         })
     };
     view! {
-        <figure class="plot matrix">
+        <figure class="plot matrix" data-panel="confusion">
             <figcaption>"Confusion matrix on the test set (last evaluation)"</figcaption>
             {body}
             <p class="hint">"Row t, column p counts test digits of class t predicted as p; shading is the share of the row; the right margin is each class's accuracy."</p>

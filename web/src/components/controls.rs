@@ -101,7 +101,7 @@ pub fn KnobField(
         Kind::Choice(_) | Kind::Text { .. } => String::new(),
     };
     view! {
-        <div class="knob" title=knob.help>
+        <div class="knob" title=knob.help data-knob=knob.key>
             <label for=id>{knob.label}<span class="range">{range}</span></label>
             {field}
             <small class="help">{knob.help}</small>
@@ -125,7 +125,7 @@ pub fn DegreeSlider(
     value: Signal<f64>,
 ) -> impl IntoView {
     view! {
-        <label class="turn-slider">
+        <label class="turn-slider" data-knob=key>
             {move || format!("{label}: {:.0}°", value.get())}
             <input type="range" min="-180" max="180" step="5" data-testid=format!("{key}-slider")
                 prop:value=move || value.get().to_string()

@@ -68,7 +68,7 @@ pub fn DigitGallery(
     view! {
         <figure class="plot gallery-box">
             <figcaption>"Test digits and the model's prediction"</figcaption>
-            <div class="gallery" data-testid="gallery">{tiles}</div>
+            <div class="gallery" data-testid="gallery" data-panel="gallery">{tiles}</div>
             <p class="hint">"Green: predicted right, red: wrong (hover for the true digit). Updated at every evaluation."</p>
         </figure>
     }

@@ -146,7 +146,7 @@ pub fn GraphEditor(
         <div class="graph-editor" data-testid="graph-editor">
             <p class="hint">"Click the board to add a node. Click two nodes one after the other, or drag from one to the other, to join them (again to unjoin). Double-click a node to remove it. The drawing is part of the share link."</p>
             <svg node_ref=board viewBox="0 0 100 100" width=BOARD height=BOARD class="editor-board"
-                data-testid="editor-board" role="img" on:pointerdown=add_node>
+                data-testid="editor-board" role="img" aria-label="Drawing board: click to add a node, click two nodes to join them" on:pointerdown=add_node>
                 <rect x="0" y="0" width="100" height="100" fill="#f9fafb" />
                 {nodes}
             </svg>

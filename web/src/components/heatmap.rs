@@ -114,7 +114,7 @@ pub fn MapGrid(
     view! {
         <figure class=format!("map-grid {class}") data-testid=testid>
             <figcaption>{caption}</figcaption>
-            <svg viewBox=format!("-0.5 -0.5 {} {}", w + 0.5, h + top + 0.5) role="img">
+            <svg viewBox=format!("-0.5 -0.5 {} {}", w + 0.5, h + top + 0.5) role="img" aria-label="Feature maps, one square per channel">
                 {labels}
                 {rects}
             </svg>

@@ -21,7 +21,7 @@ pub fn ShareLink(
         });
     };
     view! {
-        <div class="share">
+        <div class="share" data-panel="share">
             <label for="share-link">"Share link (reproduces this run)"</label>
             <div class="share-row">
                 <input id="share-link" data-testid="share-link" readonly prop:value=link on:focus=|e| {

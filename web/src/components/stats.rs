@@ -24,7 +24,7 @@ pub fn Stats(
             .with(|r| r.last().map(|m| m.step).unwrap_or(0))
     };
     view! {
-        <div class="stats">
+        <div class="stats" data-panel="stats">
             <div class="stat"><span class="stat-value" data-testid="test-accuracy">{move || percent(latest("test_accuracy"))}</span>
                 <span class="stat-label">"test accuracy (held-out 20%, chance 10%)"</span></div>
             <div class="stat"><span class="stat-value" data-testid="train-accuracy">{move || percent(latest("train_accuracy"))}</span>

@@ -34,7 +34,7 @@ pub fn Transport(
     let stopped = move || matches!(session.status.get(), RunStatus::Stopped(_));
     let busy = move || matches!(session.status.get(), RunStatus::Preparing(_));
     view! {
-        <div class="transport">
+        <div class="transport" data-panel="transport">
             <button class="primary" data-testid="play" disabled=busy
                 on:click=move |_| session.toggle_play()
                 title="Play or pause (space)">
@@ -47,7 +47,7 @@ pub fn Transport(
                 <b data-testid="speed">{move || format!("{:.0}", session.speed.get())}</b> " steps/s"
             </span>
             <span class="status" class:stopped=stopped data-testid="status">{status}</span>
-            <span class="keys">"Keys: space play/pause · s step · r reset"</span>
+            <span class="keys">"Keys: space play/pause · s step · r reset · p presenter"</span>
         </div>
     }
 }

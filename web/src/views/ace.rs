@@ -75,7 +75,7 @@ fn ModeTable(session: Session) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <table class="models" data-testid="ace-table">
+        <table class="models" data-testid="ace-table" data-panel="ace-table">
             <thead><tr>
                 <th>"mode"</th><th>"test error of f_eq (branches dropped)"</th><th>"test error of f_θ,γ"</th>
                 <th>"max |γ_l|"</th><th>"equivariance error of f_θ,γ"</th>
@@ -121,7 +121,7 @@ fn Explanation(session: Session) -> impl IntoView {
         )
     };
     view! {
-        <section class="eigen-panel" data-testid="ace-explanation">
+        <section class="eigen-panel" data-testid="ace-explanation" data-panel="ace-explanation">
             <h3>"The constrained problem"</h3>
             <p class="hint">{text}</p>
         </section>
@@ -162,7 +162,7 @@ fn card(p: &AcePanels, index: usize, span: f64, scale: f64) -> impl IntoView + u
     view! {
         <figure class="graph-figure flip-card" data-testid=format!("ace-card-{k}")>
             <figcaption><b>{a.mode.label()}</b></figcaption>
-            <svg viewBox=format!("0 0 {SIZE} {SIZE}") width=SIZE height=SIZE role="img" class="cloud-svg">
+            <svg viewBox=format!("0 0 {SIZE} {SIZE}") width=SIZE height=SIZE role="img" aria-label="A test set of points with the true and the predicted vector at each" class="cloud-svg">
                 <line x1=SIZE / 2.0 y1="4" x2=SIZE / 2.0 y2=SIZE - 4.0 stroke="#e5e7eb" />
                 <line x1="4" y1=SIZE / 2.0 x2=SIZE - 4.0 y2=SIZE / 2.0 stroke="#e5e7eb" />
                 {lines(&p.target, "#9ca3af", true)}
@@ -208,7 +208,7 @@ fn Arrows(session: Session) -> impl IntoView {
         })
     };
     view! {
-        <section class="eigen-panel" data-testid="ace-arrows">
+        <section class="eigen-panel" data-testid="ace-arrows" data-panel="ace-arrows">
             <h3>"A test set, turned"</h3>
             <div class="cloud-controls">
                 <DegreeSlider session=session key="turn" label="Turn the input" value=Signal::derive(turn) />

@@ -94,7 +94,7 @@ fn EstimateTable(session: Session) -> impl IntoView {
         rows
     };
     view! {
-        <table class="models" data-testid="estimates-table">
+        <table class="models" data-testid="estimates-table" data-panel="estimates-table">
             <thead><tr><th>"estimator"</th><th>"estimated d (mean ± sd over seeds)"</th><th>"from"</th><th>"true d"</th></tr></thead>
             <tbody>
                 {move || rows().into_iter().map(|(name, value, from, truth, key)| view! {
@@ -243,10 +243,11 @@ fn ddim_plot(title: String, p: &DdimPanel, symmetric: bool) -> impl IntoView + u
             view! { <path d=format!("M{} {}l6 6m0 -6l-6 6", cx - 3.0, cy - 3.0) stroke=color stroke-width="1.5" /> }
         })
         .collect();
+    let label = title.clone();
     view! {
         <figure class="ddim">
             <figcaption>{title}</figcaption>
-            <svg viewBox=format!("0 0 {size} {size}") width=size height=size role="img">
+            <svg viewBox=format!("0 0 {size} {size}") width=size height=size role="img" aria-label=label>
                 <rect x="0.5" y="0.5" width=size - 1.0 height=size - 1.0 fill="none" stroke="#d1d5db" />
                 {orbit}{train}{dots}
             </svg>
@@ -261,7 +262,7 @@ fn Ddim(session: Session) -> impl IntoView {
         let panel = view_of(session).and_then(|v| v.ddim)?;
         let k = panel.order;
         Some(view! {
-            <section class="ddim-panel" data-testid="ddim-panel">
+            <section class="ddim-panel" data-testid="ddim-panel" data-panel="ddim-panel">
                 <h3>"Diffusion: the denoiser reproduces its training set, or its orbit"</h3>
                 <div class="ddim-row">
                     {ddim_plot("Empirical denoiser of D_n".into(), &panel, false)}
@@ -335,7 +336,7 @@ pub fn DimensionView(
                 y_label="estimated intrinsic dimension" series=estimates y_scale=YScale::Linear x_max=n_max testid="estimates-plot" />
             {gap_plot}
         </div>
-        <section class="cloud-panel">
+        <section class="cloud-panel" data-panel="cloud">
             <h3>"The point cloud"</h3>
             <div class="cloud-row">
                 <CloudCanvas session=session />

@@ -142,7 +142,7 @@ fn LayerDimensions(
         }
     };
     view! {
-        <section class="layer-dims" data-testid="layer-dimensions">
+        <section class="layer-dims" data-testid="layer-dimensions" data-panel="layer-dimensions">
             <h3>"Intrinsic dimension of the features, layer by layer"</h3>
             <div class="plots">
                 <LinePlot title="TwoNN dimension per layer, latest report (layer 0 = pixels)" x_label="layer"
@@ -188,7 +188,7 @@ fn ModelTable(
             .collect_view()
     };
     view! {
-        <table class="models" data-testid="models-table">
+        <table class="models" data-testid="models-table" data-panel="models-table">
             <thead>
                 <tr>
                     <th>"model"</th><th>"group"</th><th>"parameters"</th><th>"mult–adds / image"</th>
@@ -293,7 +293,7 @@ fn ActionPanelView(
         None => view! { <p class="hint">"The panel appears once the run is built."</p> }.into_any(),
     };
     view! {
-        <section class="action-panel" data-testid="action-panel">
+        <section class="action-panel" data-testid="action-panel" data-panel="action-panel">
             <h3>"The group action, live"</h3>
             <p class="hint">"Apply g to a test digit and compare the layer's response f(g·x) with the response moved by g, g·f(x). Equivariance means they are equal."</p>
             <div class="panel-knobs">{knobs}</div>

@@ -111,7 +111,7 @@ fn graph_svg(v: &View, values: &[f64], size: f64) -> impl IntoView + use<> {
         })
         .collect();
     view! {
-        <svg viewBox=format!("0 0 {size} {size}") width=size height=size role="img" class="graph-svg" data-testid="graph-svg">
+        <svg viewBox=format!("0 0 {size} {size}") width=size height=size role="img" aria-label="The graph, its nodes coloured by the shown eigenvector" class="graph-svg" data-testid="graph-svg">
             {edges}{nodes}
         </svg>
     }
@@ -145,7 +145,7 @@ fn spectrum_svg(v: &View) -> impl IntoView + use<> {
         })
         .collect();
     view! {
-        <svg viewBox=format!("0 0 {w} {h}") width=w height=h role="img" data-testid="spectrum-svg">
+        <svg viewBox=format!("0 0 {w} {h}") width=w height=h role="img" aria-label="The spectrum: eigenvalues of the normalised Laplacian" data-testid="spectrum-svg">
             <line x1=left y1=h - bottom x2=w - 10.0 y2=h - bottom stroke="#9ca3af" />
             <text class="tick" x=left - 4.0 y=14.0 text-anchor="end">{format!("{max:.2}")}</text>
             <text class="tick" x=left - 4.0 y=h - bottom text-anchor="end">"0"</text>
@@ -174,7 +174,7 @@ fn EigenPanel(session: Session) -> impl IntoView {
         };
         if v.k == 0 {
             return Some(view! {
-                <section class="eigen-panel" data-testid="eigen-panel">
+                <section class="eigen-panel" data-testid="eigen-panel" data-panel="eigen-panel">
                     <h3>"The eigenvectors and their signs"</h3>
                     <p class="hint" data-testid="eigen-empty">{format!("{} has {} node(s): draw at least two nodes to see eigenvectors beyond the trivial one.", capitalise(v.choice.describe()), v.graph.n)}</p>
                     {graph_knob()}
@@ -241,7 +241,7 @@ fn EigenPanel(session: Session) -> impl IntoView {
             })
             .collect();
         Some(view! {
-            <section class="eigen-panel" data-testid="eigen-panel">
+            <section class="eigen-panel" data-testid="eigen-panel" data-panel="eigen-panel">
                 <h3>"The eigenvectors and their signs"</h3>
                 <div class="eigen-row">
                     <figure class="graph-figure">
@@ -328,7 +328,7 @@ fn FlipOutputs(session: Session) -> impl IntoView {
             })
             .collect();
         Some(view! {
-            <section class="eigen-panel" data-testid="flip-panel">
+            <section class="eigen-panel" data-testid="flip-panel" data-panel="flip-panel">
                 <h3>{format!("The models under the flip ({what})")}</h3>
                 {(v.choice != GraphChoice::Train).then(|| view! { <p class="hint">{format!("On {}: the models were trained on the link task and are applied here as they are (they act on any graph's eigenvectors).", v.choice.describe())}</p> })}
                 <div class="flip-cards">{cards}</div>
@@ -387,7 +387,7 @@ pub fn SignsView(
             .collect_view()
     };
     view! {
-        <table class="models" data-testid="signs-table">
+        <table class="models" data-testid="signs-table" data-panel="signs-table">
             <thead><tr><th>"model"</th><th>"symmetry"</th><th>"validation AUC"</th><th>"test AUC at best validation"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
@@ -399,7 +399,7 @@ pub fn SignsView(
                 series=aucs y_scale=YScale::Fixed(0.3, 1.0) x_max=x_max testid="signs-auc-plot" />
         </div>
         <Show when=move || session.experiment.with(|e| matches!(&e.lab, LabSettings::Signs(s) if s.graph == GraphChoice::Drawn))>
-            <section class="eigen-panel">
+            <section class="eigen-panel" data-panel="your-graph">
                 <h3>"Your graph"</h3>
                 <crate::components::graph_editor::GraphEditor session=session />
             </section>

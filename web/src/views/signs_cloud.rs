@@ -82,7 +82,7 @@ fn card(view: &CloudView, index: usize, span: f64, arrow_scale: f64) -> impl Int
     view! {
         <figure class="graph-figure flip-card" data-testid=format!("cloud-{key}")>
             <figcaption><b>{m.model.label()}</b></figcaption>
-            <svg viewBox=format!("0 0 {SIZE} {SIZE}") width=SIZE height=SIZE role="img" class="cloud-svg">
+            <svg viewBox=format!("0 0 {SIZE} {SIZE}") width=SIZE height=SIZE role="img" aria-label="The point cloud with each model's predicted vectors" class="cloud-svg">
                 <defs>
                     <marker id=format!("head-target-{index}") viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" fill="#9ca3af" />
@@ -176,10 +176,10 @@ pub fn CloudPanel(
         })
     };
     view! {
-        <section class="eigen-panel" data-testid="cloud-panel">
+        <section class="eigen-panel" data-testid="cloud-panel" data-panel="cloud-panel">
             <h3>"O(d): point clouds in a PCA frame"</h3>
             <p class="hint">"The PCA frame R of a cloud turns with the cloud, but each axis's sign is arbitrary (drawn at random here). So f(X) = h(XR)Rᵀ is rotation equivariant exactly when h is sign equivariant."</p>
-            <table class="models" data-testid="cloud-table">
+            <table class="models" data-testid="cloud-table" data-panel="cloud-table">
                 <thead><tr><th>"model"</th><th>"symmetry"</th><th>"error, aligned clouds"</th><th>"error, turned clouds"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -13,7 +13,7 @@ use orbit_math::dimension::Points;
 use serde::{Deserialize, Serialize};
 
 use crate::knob::{Kind, Knob};
-use crate::lab::{Lab, LabInfo, LabRun};
+use crate::lab::{Lab, LabInfo, LabRun, TourStep};
 
 /// Settings of the ACE lab (share-link keys in brackets).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -163,8 +163,27 @@ impl Lab for AceSettings {
         key: "ace",
         title: "Approximate equivariance: constrained optimisation (ACE)",
         menu: "Approximate equivariance (ACE)",
+        summary: "Train approximately equivariant networks under a constraint: γ, multipliers and slacks say where the data's symmetry breaks.",
         intro: "Each layer of this network is an exactly rotation-equivariant part plus γ times an ordinary one. Strict keeps γ = 0; unconstrained trains γ freely; ACE trains it under a constraint, γ = 0 (equality) or |γ| ≤ u with a slack u that costs something (resilient), with a multiplier λ per layer that grows while the constraint is violated. Press Play, then raise the wind β to break the symmetry of the data.",
         knobs: KNOBS,
+        tour: &[
+            TourStep {
+                link: "lab=ace",
+                say: "Symmetric data: ACE drives every γ to 0 and its equivariant part f_eq does at least as well as strict.",
+            },
+            TourStep {
+                link: "lab=ace&wind=0.5",
+                say: "Wind breaks the symmetry: strict cannot fit it, resilient ACE can, and keeps most of its slack u in layer 1.",
+            },
+            TourStep {
+                link: "lab=ace&c=0",
+                say: "No augmented term (c = 0): plain descent–ascent makes γ swing and change sign again and again.",
+            },
+            TourStep {
+                link: "lab=ace&turn=90",
+                say: "Turn the test set by 90°: the strict and ACE arrows turn with it; the unconstrained ones drift.",
+            },
+        ],
     };
 
     fn build(&self, seed: u64, device: &Device, _points: Option<&Points>) -> Box<dyn LabRun> {

@@ -17,7 +17,7 @@ use orbit_math::dimension::{Manifold, Points};
 use serde::{Deserialize, Serialize};
 
 use crate::knob::{Choice, Kind, Knob};
-use crate::lab::{Lab, LabInfo, LabRun};
+use crate::lab::{Lab, LabInfo, LabRun, TourStep};
 
 /// The point cloud a run measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,8 +185,31 @@ impl Lab for DimensionSettings {
         key: "dimension",
         title: "Intrinsic dimension: TwoNN, MLE and the representation gap",
         menu: "Intrinsic dimension",
+        summary: "Estimate the intrinsic dimension of data whose answer is known (TwoNN, MLE) and of real digits, and see the representation gap scale.",
         intro: "Data in a high-dimensional space often lies near a low-dimensional manifold. TwoNN and MLE read its dimension d from nearest-neighbour distances; the representation gap R_n (how far new points are from the n training points) shrinks like n^(−2/d), and a symmetry shrinks it further. Press Play to stream points in.",
         knobs: KNOBS,
+        tour: &[
+            TourStep {
+                link: "lab=dimension&cloud=circle",
+                say: "A circle in the plane: every estimator should settle near 1 as the points double.",
+            },
+            TourStep {
+                link: "lab=dimension&cloud=swiss",
+                say: "The Swiss roll lives in 3D but is a 2D sheet: the estimates find 2, not 3.",
+            },
+            TourStep {
+                link: "lab=dimension&cloud=sphere10",
+                say: "A 10-sphere: in high dimension the estimators fall below the truth for lack of points.",
+            },
+            TourStep {
+                link: "lab=dimension&cloud=torus&noise=0.05",
+                say: "Noise on a torus: at small scales the estimates inflate towards the ambient dimension.",
+            },
+            TourStep {
+                link: "lab=dimension&cloud=digits",
+                say: "Real digits: 64 pixels, but far fewer dimensions; compare TwoNN with MLE.",
+            },
+        ],
     };
 
     /// The device is unused: the lab's arithmetic is plain Rust on the CPU.

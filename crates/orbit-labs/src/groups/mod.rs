@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{self, DataFraction};
 use crate::knob::{self, Choice, Kind, Knob};
-use crate::lab::{Lab, LabInfo, LabRun};
+use crate::lab::{Lab, LabInfo, LabRun, TourStep};
 
 /// A model family of the lab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -285,8 +285,31 @@ impl Lab for GroupsSettings {
         key: "groups",
         title: "Group actions: rotation-equivariant CNNs (p4, p4m)",
         menu: "Group actions (p4, p4m)",
+        summary: "Rotate and mirror a digit and watch group-equivariant CNNs (p4, p4m, E4) turn their features with it while an ordinary CNN does not.",
         intro: "A G-CNN keeps one copy of every feature per orientation (a regular field): rotating the input rotates each map and permutes the copies, so its invariant head answers the same for every rotation. Train on upright digits, test on rotated ones.",
         knobs: KNOBS,
+        tour: &[
+            TourStep {
+                link: "lab=groups&g=r90",
+                say: "Turn the input by 90°: P4's feature maps are the turned maps of the upright digit (error near 0); the Z2-CNN's are not.",
+            },
+            TourStep {
+                link: "lab=groups&compare=z2-p4-p4m&g=m",
+                say: "Mirror the input: only P4M, which has reflections in its group, maps it onto a mirrored copy of its features.",
+            },
+            TourStep {
+                link: "lab=groups&g=angle&angle=45",
+                say: "Turn by 45°, which is not a symmetry of the pixel grid: even P4's equivariance error is no longer zero.",
+            },
+            TourStep {
+                link: "lab=groups&augment=rotations",
+                say: "Train on randomly turned digits: augmentation teaches the Z2-CNN only approximately what P4 has built in.",
+            },
+            TourStep {
+                link: "lab=groups&compare=z2-p4-p4e4",
+                say: "Add the E4 layer (Efficient Equivariant Network): the same group, fewer multiply-adds per field.",
+            },
+        ],
     };
 
     fn build(&self, seed: u64, device: &Device, _points: Option<&Points>) -> Box<dyn LabRun> {

@@ -229,6 +229,28 @@ impl LabRun for GroupsRun {
         Some((self.test_set(), self.test_predictions()))
     }
 
+    fn weights(&self) -> Option<Result<crate::lab::ModelWeights, String>> {
+        Some(
+            self.members
+                .iter()
+                .map(|m| Ok((m.family.key().to_string(), m.trainer.weights()?)))
+                .collect(),
+        )
+    }
+
+    fn load_weights(&mut self, models: &[(String, Vec<u8>)], step: usize) -> Result<(), String> {
+        // Check every model before changing any, so a bad file leaves the run as it was.
+        for m in &self.members {
+            let bytes = crate::weights::model(models, m.family.key())?;
+            orbit_models::record::module_from_bytes(m.trainer.model().clone(), bytes)?;
+        }
+        for m in &mut self.members {
+            let bytes = crate::weights::model(models, m.family.key())?;
+            m.trainer.load_weights(bytes, step)?;
+        }
+        Ok(())
+    }
+
     fn view<'a>(
         &'a mut self,
         settings: &'a (dyn Any + Send + Sync),

@@ -24,7 +24,7 @@ use burn::tensor::Device;
 use orbit_math::dimension::Points;
 
 use crate::knob::{self, Choice, Kind, Knob, TextFormat};
-use crate::lab::{Lab, LabInfo, LabRun};
+use crate::lab::{Lab, LabInfo, LabRun, TourStep};
 
 /// Settings of the sign-flip lab (share-link keys in brackets).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -102,8 +102,27 @@ impl Lab for SignsSettings {
         key: "signs",
         title: "Sign flips: Laplacian eigenvectors and sign-equivariant networks",
         menu: "Sign flips (eigenvectors)",
+        summary: "Flip the signs of a graph's Laplacian eigenvectors: sign-equivariant networks follow, and predict links better than SignNet.",
         intro: "A graph's Laplacian eigenvectors give every node a position, but each eigenvector's sign is arbitrary (and where eigenvalues repeat, so is the basis). A sign-equivariant network flips its output with the input and keeps link scores unchanged; a sign-invariant one loses positions. Press Play to train five link predictors side by side, and four point-cloud models for the O(d) task, where a PCA frame's arbitrary axis signs play the same role.",
         knobs: KNOBS,
+        tour: &[
+            TourStep {
+                link: "lab=signs",
+                say: "Press Play: on link prediction the sign-equivariant SignDSS beats SignNet, whose invariance loses the nodes' positions.",
+            },
+            TourStep {
+                link: "lab=signs&flips=1",
+                say: "Flip the sign of the first eigenvector: the sign-equivariant outputs flip with it and the link scores do not change.",
+            },
+            TourStep {
+                link: "lab=signs&graph=cycle&rot=45",
+                say: "On a cycle the eigenvalues repeat: turning inside the eigenspace gives another equally valid basis.",
+            },
+            TourStep {
+                link: "lab=signs&dim=3&turn=90",
+                say: "The O(d) task in 3D: turn the cloud and the frame-averaged model's arrows turn with it; the MLP's do not.",
+            },
+        ],
     };
 
     fn build(&self, seed: u64, device: &Device, _points: Option<&Points>) -> Box<dyn LabRun> {
