@@ -35,26 +35,13 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Puts presenter mode on `<html class="present">`, so that the whole page's type scales.
-fn follow_presenter_mode(session: Session) {
-    Effect::new(move |_| {
-        let on = session.presentation.with(|p| p.present);
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = root.class_list().toggle_with_force("present", on);
-        }
-    });
-}
-
 /// One lab's page.
 #[component]
 fn LabPage() -> impl IntoView {
     let session = Session::from_location();
     provide_context(session);
     browser::on_shortcut(move |key| session.shortcut(&key));
-    follow_presenter_mode(session);
+    session.show_presenter_mode();
     let lab = Memo::new(move |_| session.experiment.with(|e| e.lab.id()));
     // Each lab's view; the registry (orbit_labs::registry) holds the rest of what a lab is.
     let lab_view = move || match lab.get() {

@@ -167,6 +167,18 @@ impl Session {
     pub fn toggle_present(&self) {
         self.presentation.update(|p| p.present = !p.present);
         self.sync_url();
+        self.show_presenter_mode();
+    }
+
+    /// Puts presenter mode on `<html class="present">`, so that the whole page's type scales.
+    pub fn show_presenter_mode(&self) {
+        let on = self.presentation.with_untracked(|p| p.present);
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.class_list().toggle_with_force("present", on);
+        }
     }
 
     /// Discards the current run and starts a new one from step 0 with the same experiment.
