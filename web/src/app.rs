@@ -12,7 +12,7 @@ use crate::components::bench::Benchmark;
 use crate::components::classroom::{Classroom, hiding_style};
 use crate::components::controls::Controls;
 use crate::components::export::Export;
-use crate::components::landing::Landing;
+use crate::components::landing::{Brand, Landing};
 use crate::components::notices::Notices;
 use crate::components::share::ShareLink;
 use crate::components::theme::ThemeToggle;
@@ -58,13 +58,7 @@ fn LabPage() -> impl IntoView {
     view! {
         <style>{hiding}</style>
         <header class="top">
-            <div class="brand">
-                <img src="favicon.svg" alt="" width="32" height="32" />
-                <div>
-                    <h1>"Orbit"</h1>
-                    <p class="tagline">"Train small networks live in your browser and watch what symmetry does."</p>
-                </div>
-            </div>
+            <Brand />
             <nav class="top-actions" aria-label="Page">
                 <a href="./" data-testid="all-labs">"All labs"</a>
                 <button data-testid="present-toggle" aria-pressed=move || present().to_string()

@@ -47,18 +47,8 @@ pub fn chart_svg(figure: &web_sys::Element) -> Result<String, String> {
     let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
     let _ = copy.set_attribute("width", "1120");
     let _ = copy.set_attribute("height", "520");
-    let title = figure
-        .query_selector("figcaption")
-        .ok()
-        .flatten()
-        .and_then(|c| c.text_content())
-        .unwrap_or_default();
-    let legend = figure
-        .query_selector(".legend")
-        .ok()
-        .flatten()
-        .and_then(|c| c.text_content())
-        .unwrap_or_default();
+    let title = text_of(figure, ".plot-title");
+    let legend = text_of(figure, ".legend");
     let markup = web_sys::XmlSerializer::new()
         .and_then(|s| s.serialize_to_string(&copy))
         .map_err(|_| "could not write the chart")?;
@@ -76,6 +66,15 @@ pub fn chart_svg(figure: &web_sys::Element) -> Result<String, String> {
         &markup[..open_end],
         &markup[open_end..]
     ))
+}
+
+/// The text of the first element under `root` that `selector` matches, or empty.
+fn text_of(root: &web_sys::Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
 }
 
 /// `text` with the five XML specials escaped.

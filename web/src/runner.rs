@@ -10,7 +10,7 @@ use burn::tensor::Device;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orbit_labs::backend::DEFAULT_CPU;
-use orbit_labs::{BackendPreference, Run};
+use orbit_labs::{BackendKind, BackendPreference, Run};
 
 use crate::backend::{self, BackendStatus};
 use crate::browser::{now_ms, sleep_ms, yield_now};
@@ -137,7 +137,7 @@ async fn run(s: Session, generation: u64) {
         .with_untracked(|points| Run::with_points(&experiment, &device, points.as_ref()));
     run.set_yielder(Rc::new(|| Box::pin(yield_now())));
     s.params.set(run.num_params());
-    s.has_weights.set(run.weights_file(&experiment).is_some());
+    s.has_weights.set(run.saves_weights());
     match run.report().await {
         Ok(m) if !stale() => {
             s.reports.set(vec![m]);
@@ -273,9 +273,14 @@ async fn weights(s: &Session, run: &mut Run, request: WeightsRequest) -> Result<
     let experiment = s.experiment.get_untracked();
     match request {
         WeightsRequest::Save => {
-            let bytes = run
-                .weights_file(&experiment)
-                .ok_or("this lab has no trained weights to save")??;
+            // Saving reads every parameter back at once; a page may read WebGPU buffers only
+            // asynchronously, so the weights are saved from a CPU backend.
+            if s.backend
+                .with_untracked(|b| b.as_ref().is_some_and(|b| b.kind == BackendKind::Webgpu))
+            {
+                return Err("Not saved: saving weights needs a CPU backend here (set Backend to cpu, train, then save).".into());
+            }
+            let bytes = run.weights_file(&experiment)?;
             let name = orbit_labs::export::file_name(&experiment, "weights", "orbit");
             let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
             let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
@@ -292,23 +297,12 @@ async fn weights(s: &Session, run: &mut Run, request: WeightsRequest) -> Result<
             run.load_weights_file(&experiment, &bytes)
                 .map_err(|e| format!("Not loaded: {e}."))?;
             let report = run.report().await.map_err(|e| e.to_string())?;
-            let accuracy = report
-                .get("test_accuracy")
-                .or_else(|| {
-                    report
-                        .values
-                        .iter()
-                        .find(|(k, _)| k.ends_with("test_accuracy"))
-                        .map(|(_, v)| *v)
-                })
-                .map(|a| format!(", test accuracy {:.1}%", 100.0 * a))
-                .unwrap_or_default();
             s.losses.set(Vec::new());
             s.steps.set(run.steps());
             s.reports.set(vec![report]);
             publish_classification(s, run);
             s.weights_status.set(format!(
-                "Loaded the weights of step {}{accuracy}; training continues from them.",
+                "Loaded the weights of step {}; training continues from them.",
                 run.steps()
             ));
             Ok(true)

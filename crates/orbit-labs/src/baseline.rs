@@ -255,12 +255,12 @@ impl LabRun for BaselineRun {
         Some((&self.test, &self.test_predictions))
     }
 
-    fn weights(&self) -> Option<Result<crate::lab::ModelWeights, String>> {
-        Some(
-            self.trainer
-                .weights()
-                .map(|w| vec![(MODEL_NAME.to_string(), w)]),
-        )
+    fn saves_weights(&self) -> bool {
+        true
+    }
+
+    fn weights(&self) -> Result<crate::lab::ModelWeights, String> {
+        Ok(vec![(MODEL_NAME.to_string(), self.trainer.weights()?)])
     }
 
     fn load_weights(&mut self, models: &[(String, Vec<u8>)], step: usize) -> Result<(), String> {

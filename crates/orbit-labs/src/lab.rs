@@ -125,10 +125,15 @@ pub trait LabRun {
         settings: &'a (dyn Any + Send + Sync),
     ) -> LocalFuture<'a, Result<Option<LabView>, RunError>>;
 
-    /// The trained models' parameters by model name, for a weights file; `None` for a lab
-    /// without weights to save.
-    fn weights(&self) -> Option<Result<ModelWeights, String>> {
-        None
+    /// Whether the lab has trained weights to save and load (cheap: reads nothing).
+    fn saves_weights(&self) -> bool {
+        false
+    }
+
+    /// The trained models' parameters by model name, for a weights file. Reads every
+    /// parameter back from the device synchronously, so a page calls it on a CPU backend only.
+    fn weights(&self) -> Result<ModelWeights, String> {
+        Err("this lab has no trained weights to save".into())
     }
 
     /// Loads parameters saved by [`Self::weights`] (same names, same shapes) and continues

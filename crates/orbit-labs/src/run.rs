@@ -84,19 +84,21 @@ impl Run {
         self.lab.steps()
     }
 
+    /// Whether the run has trained weights to save and load (reads nothing).
+    pub fn saves_weights(&self) -> bool {
+        self.lab.saves_weights()
+    }
+
     /// The run's trained models as a weights file for `experiment` (the one it was built
-    /// from); `None` for a lab without weights.
-    pub fn weights_file(&self, experiment: &Experiment) -> Option<Result<Vec<u8>, String>> {
-        let models = self.lab.weights()?;
-        Some(models.map(|models| {
-            WeightsFile {
-                lab: experiment.lab.id().as_str().to_string(),
-                link: crate::link::encode(experiment),
-                step: self.steps(),
-                models,
-            }
-            .to_bytes()
-        }))
+    /// from). Reads the parameters back synchronously: in a page, on a CPU backend only.
+    pub fn weights_file(&self, experiment: &Experiment) -> Result<Vec<u8>, String> {
+        let file = WeightsFile {
+            lab: experiment.lab.id().as_str().to_string(),
+            link: crate::link::encode(experiment),
+            step: self.steps(),
+            models: self.lab.weights()?,
+        };
+        Ok(file.to_bytes())
     }
 
     /// Continues from a weights file, if it fits `experiment` (the one this run was built
@@ -174,7 +176,8 @@ mod tests {
             pollster::block_on(run.step()).unwrap();
         }
         let trained = pollster::block_on(run.report()).unwrap();
-        let file = run.weights_file(e).expect("the lab saves weights").unwrap();
+        assert!(run.saves_weights());
+        let file = run.weights_file(e).unwrap();
         let mut fresh = Run::new(e, &device);
         let untrained = pollster::block_on(fresh.report()).unwrap();
         fresh.load_weights_file(e, &file).unwrap();
@@ -205,7 +208,7 @@ mod tests {
         let e = crate::link::decode("lab=groups&compare=z2-p4&fields=2&layers=2").experiment;
         let device = Device::flex();
         let run = Run::new(&e, &device);
-        let mut file = WeightsFile::from_bytes(&run.weights_file(&e).unwrap().unwrap()).unwrap();
+        let mut file = WeightsFile::from_bytes(&run.weights_file(&e).unwrap()).unwrap();
         file.models[1].1.truncate(10);
         let mut target = Run::new(&e, &device);
         let before = pollster::block_on(target.report()).unwrap();

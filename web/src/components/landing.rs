@@ -38,18 +38,26 @@ fn LabCard(
     }
 }
 
+/// The logo, name and tagline at the top of every page.
+#[component]
+pub fn Brand() -> impl IntoView {
+    view! {
+        <div class="brand">
+            <img src="favicon.svg" alt="" width="32" height="32" />
+            <div>
+                <h1>"Orbit"</h1>
+                <p class="tagline">"Train small networks live in your browser and watch what symmetry does."</p>
+            </div>
+        </div>
+    }
+}
+
 /// The landing page.
 #[component]
 pub fn Landing() -> impl IntoView {
     view! {
         <header class="top">
-            <div class="brand">
-                <img src="favicon.svg" alt="" width="32" height="32" />
-                <div>
-                    <h1>"Orbit"</h1>
-                    <p class="tagline">"Train small networks live in your browser and watch what symmetry does."</p>
-                </div>
-            </div>
+            <Brand />
             <ThemeToggle />
         </header>
         <main class="landing" data-testid="landing">

@@ -229,13 +229,15 @@ impl LabRun for GroupsRun {
         Some((self.test_set(), self.test_predictions()))
     }
 
-    fn weights(&self) -> Option<Result<crate::lab::ModelWeights, String>> {
-        Some(
-            self.members
-                .iter()
-                .map(|m| Ok((m.family.key().to_string(), m.trainer.weights()?)))
-                .collect(),
-        )
+    fn saves_weights(&self) -> bool {
+        true
+    }
+
+    fn weights(&self) -> Result<crate::lab::ModelWeights, String> {
+        self.members
+            .iter()
+            .map(|m| Ok((m.family.key().to_string(), m.trainer.weights()?)))
+            .collect()
     }
 
     fn load_weights(&mut self, models: &[(String, Vec<u8>)], step: usize) -> Result<(), String> {
