@@ -18,8 +18,12 @@ async function visit(query = '', viewport = { width: 1360, height: 900 }, colorS
   return p;
 }
 
+/** Waits until the lab page is mounted and its Play button is enabled. */
 const playEnabled = (page, timeout = 120_000) =>
-  page.waitForFunction(() => !document.querySelector('[data-testid=play]')?.disabled, null, { timeout });
+  page.waitForFunction(() => {
+    const play = document.querySelector('[data-testid=play]');
+    return play !== null && !play.disabled;
+  }, null, { timeout });
 
 /** Plays until the run's step budget is spent. */
 async function finish(page, timeout = 180_000) {
