@@ -111,6 +111,8 @@ test('draw your own graph: nodes and edges by clicks and a drag, the spectrum fo
   await backendReady(page);
   await page.getByTestId('eigen-empty').waitFor();
   const board = page.getByTestId('editor-board');
+  // Mouse clicks at coordinates reach only what is inside the viewport.
+  await board.scrollIntoViewIfNeeded();
   const box = await board.boundingBox();
   const at = (x, y) => ({ x: box.x + (x / 100) * box.width, y: box.y + (y / 100) * box.height });
   for (const [x, y] of [[20, 20], [80, 20], [80, 80], [20, 80]]) {

@@ -107,7 +107,7 @@ impl Lab for BaselineSettings {
             },
             TourStep {
                 link: "lab=baseline&lr=5",
-                say: "A learning rate far too large: the run stops, says why and what to try; nothing is drawn as NaN.",
+                say: "A learning rate far too large: the run stops and says why and what to try; no broken number is drawn.",
             },
         ],
     };
