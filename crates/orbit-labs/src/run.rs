@@ -168,8 +168,9 @@ mod tests {
     }
 
     /// Trains `e` for `n` steps, saves the weights, loads them into a fresh run of the same
-    /// link and compares the reports: the same test accuracy, and the step count carried.
-    fn weights_continue(e: &Experiment, n: usize) {
+    /// link and compares the reports: every metric whose name ends in one of `same` is equal,
+    /// and the step count is carried.
+    fn weights_continue(e: &Experiment, n: usize, same: &[&str]) {
         let device = Device::flex();
         let mut run = Run::new(e, &device);
         for _ in 0..n {
@@ -183,24 +184,54 @@ mod tests {
         fresh.load_weights_file(e, &file).unwrap();
         let loaded = pollster::block_on(fresh.report()).unwrap();
         assert_eq!(loaded.step, n);
+        let mut compared = 0;
         for (name, value) in &trained.values {
-            if name.ends_with("accuracy") {
+            if same.iter().any(|s| name.ends_with(s)) {
                 assert_eq!(loaded.get(name), Some(*value), "{name}");
+                compared += 1;
             }
         }
+        assert!(compared > 0, "no metric ends in {same:?}: {trained:?}");
         assert_ne!(untrained.values, trained.values);
         assert!(pollster::block_on(fresh.step()).unwrap().step == n + 1);
-        let other = Experiment::for_lab(crate::LabId::Ace);
+        let other = if e.lab.id() == crate::LabId::Ace {
+            Experiment::default()
+        } else {
+            Experiment::for_lab(crate::LabId::Ace)
+        };
         let refused = Run::new(&other, &device).load_weights_file(&other, &file);
         assert!(refused.unwrap_err().contains("belongs to the"));
     }
 
     #[test]
     fn saved_weights_give_the_same_accuracy_in_a_fresh_run() {
-        weights_continue(&Experiment::default(), 30);
+        weights_continue(&Experiment::default(), 30, &["accuracy"]);
         let groups = crate::link::decode("lab=groups&compare=z2-p4&fields=2&layers=2&batch=16");
         assert!(groups.notices.is_empty(), "{:?}", groups.notices);
-        weights_continue(&groups.experiment, 5);
+        weights_continue(&groups.experiment, 5, &["accuracy"]);
+    }
+
+    #[test]
+    fn saved_weights_continue_the_sign_flip_lab() {
+        let signs = crate::link::decode("lab=signs&nodes=40&k=4");
+        assert!(signs.notices.is_empty(), "{:?}", signs.notices);
+        // The validation AUC of every link model and both O(d) errors of every cloud model.
+        weights_continue(&signs.experiment, 3, &["_val_auc", "_aligned", "_turned"]);
+    }
+
+    #[test]
+    fn saved_weights_and_duals_continue_the_ace_lab() {
+        let ace = crate::link::decode("lab=ace&train=32&wind=0.5");
+        assert!(ace.notices.is_empty(), "{:?}", ace.notices);
+        // Errors with and without the branches, and γ, λ and u of every layer.
+        let same = [
+            "_test_error",
+            "_gamma_l1",
+            "_lambda_l1",
+            "_slack_l1",
+            "_slack_l3",
+        ];
+        weights_continue(&ace.experiment, 20, &same);
     }
 
     #[test]

@@ -140,6 +140,12 @@ struct Member {
     tests: [CloudBatch; 2],
 }
 
+impl Member {
+    fn weights_name(&self) -> String {
+        format!("od-{}", self.id.key())
+    }
+}
+
 /// One model's arrows on the shown cloud.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CloudArrows {
@@ -237,6 +243,36 @@ impl CloudLab {
             ));
         }
         Ok(losses)
+    }
+
+    /// Every model's parameters, named `od-<model>` (see [`crate::weights`]).
+    pub fn weights(&self) -> Result<crate::lab::ModelWeights, String> {
+        self.members
+            .iter()
+            .map(|m| Ok((m.weights_name(), each!(&m.trainer, t => t.weights()?))))
+            .collect()
+    }
+
+    /// Whether `models` holds weights for every model of this lab, of the right shapes.
+    pub fn check_weights(&self, models: &[(String, Vec<u8>)]) -> Result<(), String> {
+        for m in &self.members {
+            let bytes = crate::weights::model(models, &m.weights_name())?;
+            each!(&m.trainer, t => t.check_weights(bytes)?);
+        }
+        Ok(())
+    }
+
+    /// Loads what [`Self::weights`] saved (check first with [`Self::check_weights`]).
+    pub fn load_weights(
+        &mut self,
+        models: &[(String, Vec<u8>)],
+        step: usize,
+    ) -> Result<(), String> {
+        for m in &mut self.members {
+            let bytes = crate::weights::model(models, &m.weights_name())?;
+            each!(&mut m.trainer, t => t.load_weights(bytes, step)?);
+        }
+        Ok(())
     }
 
     /// Per model, the normalised test error on aligned and on turned clouds.

@@ -59,6 +59,12 @@ struct Member {
     last_val: f64,
 }
 
+impl Member {
+    fn weights_name(&self) -> String {
+        self.model.label().to_lowercase()
+    }
+}
+
 /// What the eigenvector panels draw: a graph and its spectrum.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignsView {
@@ -468,6 +474,40 @@ impl LabRun for SignsRun {
 
     fn set_yielder(&mut self, yielder: Yielder) {
         SignsRun::set_yielder(self, yielder);
+    }
+
+    fn saves_weights(&self) -> bool {
+        true
+    }
+
+    /// The five link predictors by their metric key (`signdss`, …) and the O(d) models
+    /// (`od-equivariant`, …).
+    fn weights(&self) -> Result<crate::lab::ModelWeights, String> {
+        let mut out = self
+            .members
+            .iter()
+            .map(|m| Ok((m.weights_name(), each!(&m.trainer, t => t.weights()?))))
+            .collect::<Result<crate::lab::ModelWeights, String>>()?;
+        out.extend(self.cloud.weights()?);
+        Ok(out)
+    }
+
+    fn load_weights(&mut self, models: &[(String, Vec<u8>)], step: usize) -> Result<(), String> {
+        // Check every model before changing any, so a bad file leaves the run as it was.
+        for m in &self.members {
+            let bytes = crate::weights::model(models, &m.weights_name())?;
+            each!(&m.trainer, t => t.check_weights(bytes)?);
+        }
+        self.cloud.check_weights(models)?;
+        for m in &mut self.members {
+            let bytes = crate::weights::model(models, &m.weights_name())?;
+            each!(&mut m.trainer, t => t.load_weights(bytes, step)?);
+            // The test AUC is again the one at the best validation AUC from here on.
+            m.best_val = f64::NEG_INFINITY;
+        }
+        self.cloud.load_weights(models, step)?;
+        self.steps = step;
+        Ok(())
     }
 
     /// The shown graph (the same shared value until the graph choice changes), the flip panel

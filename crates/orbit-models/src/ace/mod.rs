@@ -10,7 +10,7 @@ mod network;
 mod trainer;
 
 pub use network::{VectorLayer, VectorNet, VectorNetConfig};
-pub use trainer::{Mode, PrimalDual, PrimalDualSettings};
+pub use trainer::{Duals, Mode, PrimalDual, PrimalDualSettings};
 
 #[cfg(test)]
 mod tests;

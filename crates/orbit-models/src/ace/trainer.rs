@@ -212,4 +212,92 @@ impl PrimalDual {
     pub fn steps(&self) -> usize {
         self.steps
     }
+
+    /// Layers of the network (one γ, λ and u each).
+    pub fn layers(&self) -> usize {
+        self.lambda.len()
+    }
+
+    /// The network's parameters (θ and γ) as bytes (see [`crate::record`]).
+    pub fn weights(&self) -> Result<Vec<u8>, String> {
+        crate::record::module_to_bytes(&self.model)
+    }
+
+    /// The dual state that goes with [`Self::weights`]: λ_l, u_l and γ_l after the last step.
+    pub fn duals(&self) -> Duals {
+        Duals {
+            lambda: self.lambda.clone(),
+            slack: self.slack.clone(),
+            gamma: self.gamma.clone(),
+        }
+    }
+
+    /// Continues from saved weights and duals (shapes and lengths are checked): the step
+    /// count becomes `steps` and Adam's moment estimates start afresh.
+    pub fn load_weights(&mut self, bytes: &[u8], duals: Duals, steps: usize) -> Result<(), String> {
+        let layers = self.lambda.len();
+        for (name, v) in [
+            ("λ", &duals.lambda),
+            ("u", &duals.slack),
+            ("γ", &duals.gamma),
+        ] {
+            if v.len() != layers || v.iter().any(|x| !x.is_finite()) {
+                return Err(format!(
+                    "the saved {name} has {} finite values, the network {layers} layers",
+                    v.iter().filter(|x| x.is_finite()).count()
+                ));
+            }
+        }
+        self.model = crate::record::module_from_bytes(self.model.clone(), bytes)?;
+        self.optimizer = AdamConfig::new().init();
+        self.lambda = duals.lambda;
+        self.slack = duals.slack;
+        self.gamma = duals.gamma;
+        self.steps = steps;
+        Ok(())
+    }
+}
+
+/// A [`PrimalDual`] trainer's multipliers, slacks and γs, one per layer: what a weights file
+/// keeps beside the network so that constrained training continues where it was.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Duals {
+    /// Multipliers λ_l.
+    pub lambda: Vec<f64>,
+    /// Slacks u_l.
+    pub slack: Vec<f64>,
+    /// γ_l after the last step.
+    pub gamma: Vec<f64>,
+}
+
+impl Duals {
+    /// λ, then u, then γ, each value as its 8 little-endian bytes: exact, unlike a decimal
+    /// text that a parser may round.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        [&self.lambda, &self.slack, &self.gamma]
+            .into_iter()
+            .flatten()
+            .flat_map(|x| x.to_le_bytes())
+            .collect()
+    }
+
+    /// Reads what [`Self::to_bytes`] wrote for a network of `layers` layers.
+    pub fn from_bytes(bytes: &[u8], layers: usize) -> Result<Self, String> {
+        if bytes.len() != 3 * layers * 8 {
+            return Err(format!(
+                "{} bytes where λ, u and γ of {layers} layers take {}",
+                bytes.len(),
+                3 * layers * 8
+            ));
+        }
+        let values: Vec<f64> = bytes
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+            .collect();
+        Ok(Self {
+            lambda: values[..layers].to_vec(),
+            slack: values[layers..2 * layers].to_vec(),
+            gamma: values[2 * layers..].to_vec(),
+        })
+    }
 }

@@ -47,4 +47,24 @@ impl<M: CloudModel> CloudTrainer<M> {
     pub fn steps(&self) -> usize {
         self.steps
     }
+
+    /// The model's parameters as bytes (see [`crate::record`]).
+    pub fn weights(&self) -> Result<Vec<u8>, String> {
+        crate::record::module_to_bytes(&self.model)
+    }
+
+    /// Whether `bytes` are weights of this very architecture (the check
+    /// [`Self::load_weights`] makes, without loading).
+    pub fn check_weights(&self, bytes: &[u8]) -> Result<(), String> {
+        crate::record::module_from_bytes(self.model.clone(), bytes).map(|_| ())
+    }
+
+    /// Continues from saved weights (shapes are checked): the step count becomes `steps` and
+    /// Adam's moment estimates start afresh.
+    pub fn load_weights(&mut self, bytes: &[u8], steps: usize) -> Result<(), String> {
+        self.model = crate::record::module_from_bytes(self.model.clone(), bytes)?;
+        self.optimizer = AdamConfig::new().init();
+        self.steps = steps;
+        Ok(())
+    }
 }

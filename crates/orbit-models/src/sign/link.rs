@@ -191,6 +191,26 @@ impl<M: NodeEmbedder> LinkTrainer<M> {
     pub fn steps(&self) -> usize {
         self.steps
     }
+
+    /// The predictor's parameters as bytes (see [`crate::record`]).
+    pub fn weights(&self) -> Result<Vec<u8>, String> {
+        crate::record::module_to_bytes(&self.predictor)
+    }
+
+    /// Whether `bytes` are weights of this very architecture (the check
+    /// [`Self::load_weights`] makes, without loading).
+    pub fn check_weights(&self, bytes: &[u8]) -> Result<(), String> {
+        crate::record::module_from_bytes(self.predictor.clone(), bytes).map(|_| ())
+    }
+
+    /// Continues from saved weights (shapes are checked): the step count becomes `steps` and
+    /// Adam's moment estimates start afresh.
+    pub fn load_weights(&mut self, bytes: &[u8], steps: usize) -> Result<(), String> {
+        self.predictor = crate::record::module_from_bytes(self.predictor.clone(), bytes)?;
+        self.optimizer = AdamConfig::new().init();
+        self.steps = steps;
+        Ok(())
+    }
 }
 
 /// `count` uniformly random node pairs `(i < j)` that are not in `edges` (sorted).
