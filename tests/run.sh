@@ -2,7 +2,7 @@
 # Runs every test of Orbit, installing what is missing (idempotent):
 # format, clippy, native unit tests, browser tests in headless Chromium (CPU backends and
 # WebGPU), the built site's size against its budget, then end-to-end tests with Playwright
-# against the built site.
+# against the built site, and a short memory soak.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../web/setup.sh"
 started=$SECONDS
@@ -46,5 +46,8 @@ say "the page's size against its budget (tests/size-budget.txt)"
 bash tests/size.sh
 say "end-to-end tests (Playwright, Debian's Chromium)"
 (cd tests && npm test)
+elapsed
+say "a short training soak (2 minutes on the CPU; the full one: node tests/soak.mjs)"
+node tests/soak.mjs --minutes 2 --interval 30 --warmup 1 --backends cpu
 elapsed
 say "all tests passed"

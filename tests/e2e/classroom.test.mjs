@@ -205,6 +205,27 @@ test('saved weights load into a fresh page with the same test accuracy; another 
   await r.close();
 });
 
+test('the ACE lab saves its networks with their multipliers and slacks, and a fresh page continues from them', async () => {
+  const link = '?lab=ace&backend=cpu&train=32&wind=0.5&steps=40&eval=40&seed=2';
+  const p = await visit(link);
+  await finish(p.page);
+  const table = await p.page.getByTestId('ace-table').innerText();
+  const explanation = await p.page.getByTestId('ace-explanation').innerText();
+  const weights = await download(p.page, 'export-weights');
+  assert.equal(weights.name, 'orbit-ace-seed2-weights.orbit');
+  await p.close();
+
+  const q = await visit(link);
+  await playEnabled(q.page);
+  await q.page.getByTestId('import-weights').setInputFiles({ name: weights.name, mimeType: 'application/octet-stream', buffer: weights.bytes });
+  await q.page.getByTestId('weights-status').filter({ hasText: /Loaded the weights of step 40/ }).waitFor({ timeout: 60_000 });
+  // The same errors, γ, λ and u: the duals came back with the networks.
+  assert.equal(await q.page.getByTestId('ace-table').innerText(), table, 'the same mode table');
+  assert.equal(await q.page.getByTestId('ace-explanation').innerText(), explanation, 'the same λ and u');
+  assert.deepEqual(q.errors, []);
+  await q.close();
+});
+
 test('no serious accessibility violations on the landing page and a lab, in both themes', async () => {
   for (const scheme of ['light', 'dark']) {
     for (const query of ['', '?lab=baseline&backend=cpu', '?lab=ace&backend=cpu']) {

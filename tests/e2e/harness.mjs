@@ -70,7 +70,8 @@ export async function launch() {
 /**
  * Opens `url` in a new page of `context`. The returned object lists every request the page made
  * (`requests`) and its console errors; `longTasks()` reads the durations of main-thread tasks
- * over 50 ms seen since `resetLongTasks()`.
+ * over 50 ms seen since `resetLongTasks()`, and `cspViolations()` every report of the page's
+ * Content Security Policy (a `securitypolicyviolation` listener installed before any script).
  */
 export async function open(context, url) {
   const page = await context.newPage();
@@ -82,6 +83,10 @@ export async function open(context, url) {
     if (m.type() === 'error') errors.push(m.text());
   });
   await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
     window.__longTasks = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push(e.duration);
@@ -93,6 +98,7 @@ export async function open(context, url) {
     requests,
     errors,
     longTasks: () => page.evaluate(() => window.__longTasks.slice()),
+    cspViolations: () => page.evaluate(() => window.__cspViolations.slice()),
     resetLongTasks: () => page.evaluate(() => { window.__longTasks = []; }),
   };
 }

@@ -78,6 +78,12 @@ pub async fn webgpu_probe() -> WebGpuProbe {
     probe
 }
 
+/// Marks WebGPU as unusable for the rest of the page's life (its device was lost or failed),
+/// so that every later choice falls back to the CPU backend with `why`.
+pub fn give_up_webgpu(why: String) {
+    PROBE.with(|p| *p.borrow_mut() = Some(WebGpuProbe::Failed(why)));
+}
+
 /// Chooses the backend for `experiment` as its preference asks.
 pub async fn choose(experiment: &Experiment) -> BackendChoice {
     let probe = if experiment.backend.wants_webgpu() {

@@ -32,17 +32,32 @@ pub fn show_panel(message: &str) {
             Err(_) => return,
         },
     };
+    panel.set_text_content(None);
     let reset = browser::location_base();
-    let text = html_escape(message);
-    panel.set_inner_html(&format!(
-        "<h2>Orbit stopped with an error</h2><p>Training cannot continue in this tab. \
-         The message below helps us fix it.</p><pre>{text}</pre>\
-         <p><a href=\"{reset}\">Reset: reopen Orbit with the default experiment</a></p>"
-    ));
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let parts: [(&str, &str, Option<&str>); 4] = [
+        ("h2", "Orbit stopped with an error", None),
+        (
+            "p",
+            "Training cannot continue in this tab. The message below helps us fix it.",
+            None,
+        ),
+        ("pre", message, None),
+        (
+            "a",
+            "Reset: reopen Orbit with the default experiment",
+            Some(reset.as_str()),
+        ),
+    ];
+    // Built from text nodes, never from HTML: the message may quote the link the page was
+    // opened with.
+    for (tag, text, href) in parts {
+        let Ok(element) = document.create_element(tag) else {
+            return;
+        };
+        element.set_text_content(Some(text));
+        if let Some(href) = href {
+            let _ = element.set_attribute("href", href);
+        }
+        let _ = panel.append_child(&element);
+    }
 }

@@ -10,7 +10,7 @@ use burn::tensor::Device;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orbit_labs::backend::DEFAULT_CPU;
-use orbit_labs::{BackendKind, BackendPreference, Run};
+use orbit_labs::{BackendKind, BackendPreference, Run, RunError};
 
 use crate::backend::{self, BackendStatus};
 use crate::browser::{now_ms, sleep_ms, yield_now};
@@ -145,7 +145,9 @@ async fn run(s: Session, generation: u64) {
         }
         Ok(_) => return,
         Err(e) => {
-            s.status.set(RunStatus::Stopped(e.to_string()));
+            if !fall_back_to_cpu(&s, &e) {
+                s.status.set(RunStatus::Stopped(e.to_string()));
+            }
             return;
         }
     }
@@ -217,7 +219,7 @@ async fn run(s: Session, generation: u64) {
                     finished = outcome.finished;
                     taken += 1;
                 }
-                Err(e) => stop = Some(e.to_string()),
+                Err(e) => stop = Some(e),
             }
             if stale() {
                 return;
@@ -258,13 +260,47 @@ async fn run(s: Session, generation: u64) {
                 }
             }
         }
-        if let Some(message) = stop {
-            s.playing.set(false);
-            s.status.set(RunStatus::Stopped(message));
+        if let Some(error) = stop {
+            if !fall_back_to_cpu(&s, &error) {
+                s.playing.set(false);
+                s.status.set(RunStatus::Stopped(error.to_string()));
+            }
             return;
         }
         yield_now().await;
     }
+}
+
+/// When WebGPU fails under a run (the device was lost, a read-back failed), later runs of
+/// this page use the CPU backend and this run restarts there with the same settings, still
+/// playing if it was; the badge says why. `false` when the error is not WebGPU's to survive
+/// (a divergence, or a CPU backend's failure), so the caller stops the run with its sentence.
+fn fall_back_to_cpu(s: &Session, error: &RunError) -> bool {
+    let Some(previous) = s.backend.get_untracked() else {
+        return false;
+    };
+    if previous.kind != BackendKind::Webgpu || !matches!(error, RunError::Backend(_)) {
+        return false;
+    }
+    let experiment = s.experiment.get_untracked();
+    let cpu_kind = experiment.backend.cpu_kind();
+    let cpu = cpu_kind.cpu_device().unwrap_or_else(Device::flex);
+    log::warn!("WebGPU failed during training, moving to the CPU: {error}");
+    backend::give_up_webgpu(format!("it failed during training: {error}"));
+    DEVICE.with(|d| *d.borrow_mut() = Some((experiment.backend, cpu)));
+    s.backend.set(Some(BackendStatus {
+        kind: cpu_kind,
+        reason: Some(format!(
+            "WebGPU was lost during training ({error}); the run restarted on {} with the same settings",
+            cpu_kind.label()
+        )),
+        provisional: false,
+        ..previous
+    }));
+    let playing = s.playing.get_untracked();
+    s.reset();
+    s.playing.set(playing);
+    true
 }
 
 /// Saves the run's weights as a file, or continues from a file's; `Ok(true)` when weights

@@ -119,6 +119,17 @@ fn a_panic_shows_the_error_panel_with_a_reset_link() {
         "{html}"
     );
     assert!(html.contains("Reset"), "{html}");
+    // The message is text, never markup: a message quoting a hostile link adds no element.
+    orbit_web::panic::show_panel("bad link <img src=x id=injected>");
+    assert!(document.get_element_by_id("injected").is_none(), "{html}");
+    let shown = document
+        .query_selector("#panic-panel pre")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        shown.text_content().as_deref(),
+        Some("bad link <img src=x id=injected>")
+    );
 }
 
 /// Every layer and the logits of P4 and P4M, on every backend in the page, before and after
