@@ -7,11 +7,12 @@
 //
 // Usage (against the built site, `trunk build --release` first):
 //   node tests/soak.mjs [--minutes 30] [--interval 60] [--warmup 2] [--backends cpu,webgpu]
+//                       [--steps cpu:20000,webgpu:20000]
 // Writes tests/output/soak-<backend>.csv (minute, wasm bytes, JS heap bytes, steps) and prints
 // the figures BENCHMARKS.md records.
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, output } from './e2e/harness.mjs';
+import { serve, launch, output, backendReady } from './e2e/harness.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
@@ -20,6 +21,9 @@ const minutes = parseFloat(args.minutes ?? '30');
 const intervalS = parseFloat(args.interval ?? '60');
 const warmupSamples = parseInt(args.warmup ?? '2', 10);
 const backends = (args.backends ?? 'cpu,webgpu').split(',');
+// Step budget of each run, per backend (`cpu:1000,webgpu:150`): a finished run is reset and
+// played again, so a short budget soaks many runs and a long one soaks one long run.
+const budgets = Object.fromEntries((args.steps ?? 'cpu:20000,webgpu:20000').split(',').map((b) => b.split(':')));
 const LIMIT = 0.1;
 
 // Keeps the wasm exports Trunk's loader announces, to read the module's memory.
@@ -30,7 +34,7 @@ function keepWasm() {
 }
 
 async function soak(browser, origin, backend) {
-  const link = `?lab=groups&backend=${backend}&steps=20000`;
+  const link = `?lab=groups&backend=${backend}&steps=${budgets[backend] ?? 20000}`;
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
   await context.addInitScript(keepWasm);
   const page = await context.newPage();
@@ -39,8 +43,8 @@ async function soak(browser, origin, backend) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('HeapProfiler.enable');
   await page.goto(`${origin}/${link}`);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=play]')?.disabled, null, { timeout: 600_000 });
-  await page.getByTestId('play').click();
+  await backendReady(page, 900_000);
+  await page.getByTestId('play').click({ timeout: 120_000 });
   let restarts = 0;
   const samples = [];
   const started = Date.now();
@@ -51,9 +55,11 @@ async function soak(browser, origin, backend) {
       const status = await page.getByTestId('status').innerText();
       if (status.startsWith('Finished')) {
         restarts += 1;
+        const wasm = await page.evaluate(() => window.__wasm?.memory?.buffer.byteLength ?? NaN);
+        console.log(`${backend} run ${restarts} finished at ${((Date.now() - started) / 60_000).toFixed(1)} min: wasm ${(wasm / 2 ** 20).toFixed(1)} MiB`);
         await page.getByTestId('reset').click();
-        await page.waitForFunction(() => !document.querySelector('[data-testid=play]')?.disabled);
-        await page.getByTestId('play').click();
+        await backendReady(page, 900_000);
+        await page.getByTestId('play').click({ timeout: 120_000 });
       } else if (status.startsWith('Stopped')) {
         throw new Error(`the ${backend} soak stopped: ${status}`);
       }

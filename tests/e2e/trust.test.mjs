@@ -55,18 +55,21 @@ test('the Content Security Policy is in force and nothing the page does violates
     } else {
       await page.locator('a', { hasText: 'Open the lab' }).first().waitFor();
     }
-    const evalBlocked = await page.evaluate(() => {
-      try {
-        // eslint-disable-next-line no-eval
-        return (0, eval)('"eval ran"');
-      } catch (e) {
-        return `blocked: ${e.name}`;
-      }
-    });
-    assert.match(evalBlocked, /^blocked: EvalError/, `eval is refused on ${query || '/'}`);
-    const violations = (await p.cspViolations()).filter((v) => !v.startsWith('script-src blocked eval'));
-    console.log(`CSP on ${query || '/'}: ${violations.length} violations; eval ${evalBlocked}`);
+    const violations = await p.cspViolations();
+    console.log(`CSP on ${query || '/'}: ${violations.length} violations while the page ran`);
     assert.deepEqual(violations, [], `no violation on ${query || '/'}`);
+    // What the policy forbids is refused: an injected inline script and a string compiled as
+    // code (a string timer, eval's cousin) do not run, and both are reported.
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__inlineRan = true';
+      document.head.append(script);
+      setTimeout('window.__stringRan = true', 0);
+    });
+    await page.waitForFunction(() => window.__cspViolations.length >= 2, null, { timeout: 10_000 });
+    assert.equal(await page.evaluate(() => window.__inlineRan), undefined, 'an injected inline script is refused');
+    assert.equal(await page.evaluate(() => window.__stringRan), undefined, 'a string timer is refused');
+    console.log(`refused on ${query || '/'}: ${(await p.cspViolations()).join('; ')}`);
     await p.close();
   }
 });
@@ -86,10 +89,10 @@ test('a hostile link is shown as text, never run as markup', async () => {
   await p.close();
 });
 
-// Every lab that trains, with the largest learning rate its knob allows.
+// Labs that train, with the largest learning rate their knob allows, where it overflows (the
+// default MLP and the group CNNs do not: see the next test; the four-layer MLP does).
 const BLOW_UPS = [
-  { lab: 'baseline', link: '?lab=baseline&backend=cpu&lr=10', sane: '0.01' },
-  { lab: 'groups', link: '?lab=groups&backend=cpu&lr=10', sane: '0.01' },
+  { lab: 'baseline', link: '?lab=baseline&backend=cpu&hidden=512&depth=4&lr=10', sane: '0.01' },
   { lab: 'signs', link: '?lab=signs&backend=cpu&lr=10', sane: '0.01' },
   { lab: 'ace', link: '?lab=ace&backend=cpu&lr=10&dual=10', sane: '0.01' },
 ];
@@ -120,6 +123,29 @@ for (const { lab, link, sane } of BLOW_UPS) {
     assert.doesNotMatch(await page.getByTestId('status').innerText(), /Stopped/);
     await assertNothingBrokenDrawn(page);
     assert.equal(await page.locator('#panic-panel').count(), 0);
+    assert.deepEqual(p.errors, []);
+    await p.close();
+  });
+}
+
+// The default MLP and the group CNNs at lr = 10: the loss stays finite at chance, so nothing
+// overflows; the run pauses at the first report that shows it, with advice.
+for (const { lab, link } of [
+  { lab: 'baseline', link: '?lab=baseline&backend=cpu&lr=10' },
+  { lab: 'groups', link: '?lab=groups&backend=cpu&lr=10' },
+]) {
+  test(`${lab}: a learning rate too large to learn pauses the run with advice`, async () => {
+    const p = await visit(link);
+    const { page } = p;
+    await backendReady(page);
+    await page.getByTestId('play').click();
+    await page.getByTestId('advice').waitFor({ timeout: 180_000 });
+    await page.getByTestId('status').filter({ hasText: /Paused|Stopped/ }).waitFor({ timeout: 30_000 });
+    const advice = await page.getByTestId('advice').innerText();
+    console.log(`${link}: "${await page.getByTestId('status').innerText()}" at step ${await stepCount(page)}: ${advice}`);
+    assert.match(advice, /learning rate is probably too high/);
+    await assertNothingBrokenDrawn(page);
+    await screenshot(page, `trust-${lab}-advice`);
     assert.deepEqual(p.errors, []);
     await p.close();
   });

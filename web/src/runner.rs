@@ -291,7 +291,8 @@ fn fall_back_to_cpu(s: &Session, error: &RunError) -> bool {
     s.backend.set(Some(BackendStatus {
         kind: cpu_kind,
         reason: Some(format!(
-            "WebGPU was lost during training ({error}); the run restarted on {} with the same settings",
+            "WebGPU was lost during training ({}); the run restarted on {} with the same settings",
+            innermost_cause(&error.to_string()),
             cpu_kind.label()
         )),
         provisional: false,
@@ -301,6 +302,13 @@ fn fall_back_to_cpu(s: &Session, error: &RunError) -> bool {
     s.reset();
     s.playing.set(playing);
     true
+}
+
+/// The last "Caused by:" of a backend error's chain, without its backtrace: the sentence a
+/// reader can act on.
+fn innermost_cause(error: &str) -> &str {
+    let cause = error.rsplit("Caused by:").next().unwrap_or(error);
+    cause.split("Backtrace").next().unwrap_or(cause).trim()
 }
 
 /// Saves the run's weights as a file, or continues from a file's; `Ok(true)` when weights
@@ -373,7 +381,13 @@ impl Pending {
         }
         if !self.reports.is_empty() {
             let reports = std::mem::take(&mut self.reports);
-            s.advice.set(reports.last().and_then(|r| run.advice(r)));
+            let advice = reports.last().and_then(|r| run.advice(r));
+            if advice.is_some() && s.advice.with_untracked(Option::is_none) {
+                // Training that went wrong without overflowing (a step size so large that the
+                // loss stays finite at chance) pauses, so that the advice is read.
+                s.playing.set(false);
+            }
+            s.advice.set(advice);
             s.reports.update(|r| r.extend(reports));
             publish_classification(s, run);
         }

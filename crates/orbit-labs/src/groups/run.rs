@@ -204,9 +204,42 @@ impl GroupsRun {
     }
 }
 
+/// Steps after which models still at chance mean the step size is wrong.
+const STUCK_AFTER: usize = 100;
+
+/// A hint when, [`STUCK_AFTER`] steps in, no compared model beats chance by much on the
+/// upright test digits: a far too large learning rate (such as 10) keeps the loss finite, so no
+/// divergence stops the run, but nothing is learned.
+pub fn advice(report: &Metrics) -> Option<String> {
+    let best = report
+        .values
+        .iter()
+        .filter(|(name, _)| {
+            name.ends_with("_test_accuracy")
+                && !name.ends_with("rotated_test_accuracy")
+                && !name.ends_with("dihedral_test_accuracy")
+        })
+        .map(|(_, v)| *v)
+        .fold(None, |best: Option<f64>, v| {
+            Some(best.map_or(v, |b| b.max(v)))
+        })?;
+    (report.step >= STUCK_AFTER && best < 0.2).then(|| {
+        format!(
+            "after {} steps the best model's test accuracy is {:.0}%, about chance (10%): the \
+             learning rate is probably too high; try 0.01",
+            report.step,
+            best * 100.0
+        )
+    })
+}
+
 impl LabRun for GroupsRun {
     fn step(&mut self) -> LocalFuture<'_, Result<StepOutcome, RunError>> {
         Box::pin(GroupsRun::step(self))
+    }
+
+    fn advice(&self, report: &Metrics) -> Option<String> {
+        advice(report)
     }
 
     fn report(&mut self) -> LocalFuture<'_, Result<Metrics, RunError>> {
@@ -274,6 +307,27 @@ impl LabRun for GroupsRun {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn models_stuck_at_chance_get_advice_and_learning_ones_do_not() {
+        let stuck = Metrics::new(200)
+            .with("z2_test_accuracy", 0.11)
+            .with("p4_test_accuracy", 0.09)
+            .with("p4_rotated_test_accuracy", 0.5);
+        let advice = advice(&stuck).expect("stuck models get advice");
+        assert!(
+            advice.contains("learning rate") && advice.contains("11%"),
+            "{advice}"
+        );
+        let learning = Metrics::new(200)
+            .with("z2_test_accuracy", 0.11)
+            .with("p4_test_accuracy", 0.6);
+        assert_eq!(super::advice(&learning), None);
+        assert_eq!(
+            super::advice(&Metrics::new(20).with("z2_test_accuracy", 0.1)),
+            None
+        );
+    }
     use crate::groups::Compare;
 
     fn train(settings: &GroupsSettings) -> Metrics {
