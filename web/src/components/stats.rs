@@ -36,6 +36,5 @@ pub fn Stats(
             <div class="stat"><span class="stat-value">{at}</span>
                 <span class="stat-label">"step of the last evaluation"</span></div>
         </div>
-        {move || session.advice.get().map(|a| view! { <p class="advice" role="status" data-testid="advice">{a}</p> })}
     }
 }

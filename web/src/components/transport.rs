@@ -49,5 +49,7 @@ pub fn Transport(
             <span class="status" class:stopped=stopped data-testid="status">{status}</span>
             <span class="keys">"Keys: space play/pause · s step · r reset · p presenter"</span>
         </div>
+        // Why the run paused by itself (training stuck at chance), in every lab.
+        {move || session.advice.get().map(|a| view! { <p class="advice" role="status" data-testid="advice">{a}</p> })}
     }
 }
