@@ -3,7 +3,7 @@
 // themes, and an accessibility scan with axe-core, in Debian's Chromium.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { siteAndBrowser, open, percentOf, screenshot, output } from './harness.mjs';
 
@@ -175,6 +175,133 @@ test('metrics export as CSV and JSON with one row per report, and charts as SVG 
   assert.ok(png.bytes.length > 5000, `${png.bytes.length} bytes`);
   assert.deepEqual(p.errors, []);
   await p.close();
+});
+
+/** Width and height of a PNG file, from its IHDR chunk. */
+const pngSize = (bytes) => [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+
+/**
+ * Saves the figure `name` as SVG and as PNG and checks both files against the figure on the
+ * page: the SVG parses, is a standalone document and draws as many shapes as the page's figure
+ * (plus a background; a gallery of small drawings also a frame and a caption per drawing; a
+ * canvas one square per point); the PNG is the canvas, or the SVG at twice its size.
+ */
+async function checkFigure(page, lab, seed, name) {
+  await page.getByTestId(`${name}-svg`).waitFor({ timeout: 120_000 });
+  const svg = await download(page, `${name}-svg`);
+  assert.equal(svg.name, `orbit-${lab}-seed${seed}-${name}.svg`);
+  const text = svg.bytes.toString('utf8');
+  assert.match(text, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/, `${name}: a standalone SVG`);
+  const compared = await page.evaluate(([name, text]) => {
+    const file = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const broken = file.querySelector('parsererror');
+    const figure = document.querySelector(`[data-testid="${name}-svg"]`).closest('figure');
+    const drawings = [...figure.querySelectorAll('svg')];
+    const canvas = figure.querySelector('canvas');
+    const shapes = (root) => root.querySelectorAll('circle,rect,path,line,polyline,polygon,text').length;
+    const shown = (drawings[0] ?? canvas).getBoundingClientRect();
+    return {
+      broken: broken?.textContent ?? null,
+      file: broken ? 0 : shapes(file.documentElement),
+      fileSize: [Number(file.documentElement.getAttribute('width')), Number(file.documentElement.getAttribute('height'))],
+      page: drawings.reduce((n, d) => n + shapes(d), 0),
+      drawings: drawings.length,
+      canvas: canvas ? [canvas.width, canvas.height] : null,
+      points: canvas ? Number(figure.querySelector('figcaption').textContent.match(/^(\d+) points/)?.[1]) : null,
+      shown: [Math.round(shown.width), Math.round(shown.height)],
+    };
+  }, [name, text]);
+  assert.equal(compared.broken, null, `${name}: the SVG parses`);
+  if (compared.canvas) {
+    assert.equal(compared.file, compared.points + 1, `${name}: one square per point and a background`);
+  } else if (compared.drawings > 1) {
+    assert.equal(compared.file, compared.page + 1 + 2 * compared.drawings, `${name}: every drawing with its frame and caption`);
+  } else {
+    assert.equal(compared.file, compared.page + 1, `${name}: every shape of the figure and a background`);
+    assert.deepEqual(compared.fileSize, compared.shown, `${name}: the size it has on screen`);
+  }
+  const png = await download(page, `${name}-png`);
+  assert.equal(png.name, `orbit-${lab}-seed${seed}-${name}.png`);
+  assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `${name}: a PNG file`);
+  // Kept for a person to look at: tests/output/figures/.
+  await mkdir(`${output}/figures`, { recursive: true });
+  await writeFile(`${output}/figures/${svg.name}`, svg.bytes);
+  await writeFile(`${output}/figures/${png.name}`, png.bytes);
+  const size = pngSize(png.bytes);
+  const expected = compared.canvas ?? compared.fileSize.map((v) => 2 * v);
+  assert.ok(Math.abs(size[0] - expected[0]) <= 1 && Math.abs(size[1] - expected[1]) <= 1,
+    `${name}: PNG ${size.join('×')}, expected ${expected.join('×')}`);
+  return { name, shapes: compared.file, png: size.join('×') };
+}
+
+test('every figure that is not a line chart saves as SVG and PNG: gallery, feature maps, confusion, graphs, clouds', async () => {
+  const labs = [
+    ['baseline', '?lab=baseline&backend=cpu&steps=20&eval=10&seed=3', 3, ['gallery']],
+    ['groups', '?lab=groups&backend=cpu&compare=z2-p4&fields=2&layers=2&steps=30&eval=30&seed=2', 2,
+      ['confusion', 'maps-input', 'maps-fx', 'maps-difference', 'maps-filters']],
+    ['signs', '?lab=signs&backend=cpu&steps=20&eval=10&seed=4', 4,
+      ['eigen-graph', 'eigen-spectrum', 'flip-signdss', 'cloud-equivariant']],
+    ['dimension', '?lab=dimension&backend=cpu&seed=5', 5, ['point-cloud', 'ddim-empirical']],
+    ['ace', '?lab=ace&backend=cpu&steps=40&eval=20&seed=6', 6, ['ace-card-strict']],
+  ];
+  for (const [lab, link, seed, names] of labs) {
+    const p = await visit(link);
+    await finish(p.page);
+    const saved = [];
+    for (const name of names) saved.push(await checkFigure(p.page, lab, seed, name));
+    console.log(`figures saved (${lab}): ${saved.map((f) => `${f.name} ${f.shapes} shapes, PNG ${f.png}`).join('; ')}`);
+    assert.deepEqual(p.errors, []);
+    await p.close();
+  }
+});
+
+test('the drawing board and the 3-D cloud work from the keyboard, with a visible focus', async () => {
+  const p = await visit('?lab=signs&backend=cpu&graph=drawn');
+  const { page } = p;
+  await playEnabled(page);
+  const board = page.getByTestId('editor-board');
+  await board.focus();
+  assert.notEqual(await board.evaluate((e) => getComputedStyle(e).outlineStyle), 'none', 'a visible focus ring');
+  await page.getByTestId('editor-cursor').waitFor();
+  // A node at the cursor's start (50, 50), another 20 to the right, a third 20 below it.
+  await page.keyboard.press('Enter');
+  for (let i = 0; i < 4; i += 1) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  for (let i = 0; i < 4; i += 1) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('editor-count').filter({ hasText: '3 nodes, 0 edges' }).waitFor();
+  // N walks the nodes; Enter on two of them joins them: 0–1, then 1–2.
+  for (const keys of [['n', 'Enter', 'n', 'Enter'], ['Enter', 'n', 'Enter']]) {
+    for (const key of keys) await page.keyboard.press(key);
+  }
+  await page.getByTestId('editor-count').filter({ hasText: '3 nodes, 2 edges' }).waitFor();
+  const drawn = new URL(page.url()).searchParams.get('drawn');
+  assert.equal(drawn, '50.50_70.50_70.70~0-1_1-2', 'the keyboard drawing is in the link');
+  // Delete removes the node under the cursor (node 2 and its edge).
+  await page.keyboard.press('Delete');
+  await page.getByTestId('editor-count').filter({ hasText: '2 nodes, 1 edges' }).waitFor();
+  assert.deepEqual(p.errors, []);
+  await p.close();
+
+  const q = await visit('?lab=dimension&backend=cpu');
+  await playEnabled(q.page);
+  const cloud = q.page.getByTestId('cloud-canvas');
+  await cloud.focus();
+  assert.notEqual(await cloud.evaluate((e) => getComputedStyle(e).outlineStyle), 'none', 'a visible focus ring');
+  const before = new URL(q.page.url()).searchParams;
+  const yaw = Number(before.get('yaw') ?? 30);
+  const pitch = Number(before.get('pitch') ?? 20);
+  const pixels = () => cloud.evaluate((c) => c.toDataURL());
+  const drawnBefore = await pixels();
+  await q.page.keyboard.press('ArrowRight');
+  await q.page.keyboard.press('ArrowUp');
+  await q.page.waitForFunction(([y, p]) => {
+    const s = new URL(location.href).searchParams;
+    return Number(s.get('yaw')) === y && Number(s.get('pitch')) === p;
+  }, [((yaw + 15 + 180) % 360) - 180, Math.min(pitch + 15, 90)]);
+  assert.notEqual(await pixels(), drawnBefore, 'the cloud is drawn turned');
+  assert.deepEqual(q.errors, []);
+  await q.close();
 });
 
 test('saved weights load into a fresh page with the same test accuracy; another lab refuses them', async () => {

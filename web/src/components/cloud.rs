@@ -8,6 +8,8 @@ use orbit_labs::dimension::DimensionView;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
+use crate::components::figure_save::SaveFigure;
+use crate::files::Drawing;
 use crate::session::Session;
 
 /// Canvas side in CSS pixels.
@@ -48,21 +50,22 @@ fn colour_range(values: &[f64]) -> Option<(f64, f64)> {
     Some((lo, if hi > lo { hi } else { lo + 1e-9 }))
 }
 
-fn draw(canvas: &web_sys::HtmlCanvasElement, view: &DimensionView, yaw: f64, pitch: f64) {
-    let Some(ctx) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
-    ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(0.0, 0.0, SIDE, SIDE);
+/// A point drawn on the canvas: its position in CSS pixels, its depth (for drawing far points
+/// first) and its colour.
+struct Dot {
+    x: f64,
+    y: f64,
+    depth: f64,
+    fill: String,
+}
+
+/// The cloud's first three coordinates, centred, scaled into the canvas and turned by `yaw`
+/// then `pitch` (degrees), far points first.
+fn project(view: &DimensionView, yaw: f64, pitch: f64) -> Vec<Dot> {
     let cloud = &view.cloud;
     let n = cloud.len();
     if n == 0 {
-        return;
+        return Vec::new();
     }
     let coord = |x: &[f64], j: usize| x.get(j).copied().unwrap_or(0.0);
     let mut mean = [0.0; 3];
@@ -83,7 +86,8 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, view: &DimensionView, yaw: f64, pit
     let (sy, cy) = yaw.to_radians().sin_cos();
     let (sp, cp) = pitch.to_radians().sin_cos();
     let range = colour_range(&view.pointwise);
-    let mut projected: Vec<(f64, f64, f64, String)> = cloud
+    let half = SIDE / 2.0;
+    let mut dots: Vec<Dot> = cloud
         .rows()
         .enumerate()
         .map(|(i, x)| {
@@ -94,14 +98,80 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, view: &DimensionView, yaw: f64, pit
                 (Some((lo, hi)), Some(v)) => colour((v - lo) / (hi - lo)),
                 _ => "#6b7280".to_string(),
             };
-            let half = SIDE / 2.0;
-            (half + 0.45 * SIDE * x1, half - 0.45 * SIDE * y2, z2, fill)
+            Dot {
+                x: half + 0.45 * SIDE * x1,
+                y: half - 0.45 * SIDE * y2,
+                depth: z2,
+                fill,
+            }
         })
         .collect();
-    projected.sort_unstable_by(|a, b| a.2.total_cmp(&b.2));
-    for (x, y, _, fill) in projected {
-        ctx.set_fill_style_str(&fill);
-        ctx.fill_rect(x - 1.5, y - 1.5, 3.0, 3.0);
+    dots.sort_unstable_by(|a, b| a.depth.total_cmp(&b.depth));
+    dots
+}
+
+fn draw(canvas: &web_sys::HtmlCanvasElement, view: &DimensionView, yaw: f64, pitch: f64) {
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, SIDE, SIDE);
+    for d in project(view, yaw, pitch) {
+        ctx.set_fill_style_str(&d.fill);
+        ctx.fill_rect(d.x - 1.5, d.y - 1.5, 3.0, 3.0);
+    }
+}
+
+/// The same picture as the canvas, as an SVG document (one square per point), with the
+/// colour scale's meaning in its description.
+fn cloud_svg(view: &DimensionView, yaw: f64, pitch: f64) -> Drawing {
+    let dots: String = project(view, yaw, pitch)
+        .iter()
+        .map(|d| {
+            format!(
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"3\" height=\"3\" fill=\"{}\"/>",
+                d.x - 1.5,
+                d.y - 1.5,
+                d.fill
+            )
+        })
+        .collect();
+    let scale = colour_range(&view.pointwise)
+        .map(|(lo, hi)| {
+            format!(
+                "colour: point-wise MLE dimension from {lo:.1} (dark purple) to {hi:.1} (yellow)"
+            )
+        })
+        .unwrap_or_default();
+    Drawing {
+        markup: format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {SIDE} {SIDE}\" width=\"{SIDE}\" height=\"{SIDE}\">\
+             <title>{} points, first three coordinates, yaw {yaw:.0}°, pitch {pitch:.0}°</title><desc>{scale}</desc>\
+             <rect width=\"{SIDE}\" height=\"{SIDE}\" fill=\"#ffffff\"/>{dots}</svg>",
+            view.cloud.len()
+        ),
+        width: SIDE,
+        height: SIDE,
+    }
+}
+
+/// New (yaw, pitch) after a key press on the cloud, or `None` for keys it does not use:
+/// arrows turn by 15° (Shift: 5°), Home faces the cloud front on.
+fn turned_by_key(key: &str, shift: bool, yaw: f64, pitch: f64) -> Option<(f64, f64)> {
+    let step = if shift { 5.0 } else { 15.0 };
+    let wrap = |a: f64| (a + 180.0).rem_euclid(360.0) - 180.0;
+    match key {
+        "ArrowLeft" => Some((wrap(yaw - step), pitch)),
+        "ArrowRight" => Some((wrap(yaw + step), pitch)),
+        "ArrowUp" => Some((yaw, (pitch + step).clamp(-90.0, 90.0))),
+        "ArrowDown" => Some((yaw, (pitch - step).clamp(-90.0, 90.0))),
+        "Home" => Some((0.0, 0.0)),
+        _ => None,
     }
 }
 
@@ -148,6 +218,18 @@ pub fn CloudCanvas(
             live.set(Some((yaw, pitch)));
         }
     };
+    let keyed = move |e: web_sys::KeyboardEvent| {
+        let (yaw, pitch) = angles();
+        if let Some((yaw, pitch)) = turned_by_key(&e.key(), e.shift_key(), yaw, pitch) {
+            e.prevent_default();
+            let _ = session.set_knob("yaw", Value::from(yaw.round()));
+            let _ = session.set_knob("pitch", Value::from(pitch.round()));
+        }
+    };
+    let vector = Callback::new(move |()| {
+        let (yaw, pitch) = angles();
+        session.view_as(|v: Option<&DimensionView>| v.map(|v| cloud_svg(v, yaw, pitch)))
+    });
     let up = move |_| {
         drag.set(None);
         if let Some((yaw, pitch)) = live.get_untracked() {
@@ -176,12 +258,12 @@ pub fn CloudCanvas(
                 let dim = v.cloud.dim;
                 if dim > 3 {
                     format!(
-                        "{} points in R^{dim}: its first three coordinates, centred. Drag to turn.",
+                        "{} points in R^{dim}: its first three coordinates, centred. Drag or use the arrow keys to turn.",
                         v.cloud.len()
                     )
                 } else {
                     format!(
-                        "{} points in R^{dim}, centred. Drag to turn.",
+                        "{} points in R^{dim}, centred. Drag or use the arrow keys to turn.",
                         v.cloud.len()
                     )
                 }
@@ -190,8 +272,11 @@ pub fn CloudCanvas(
     };
     view! {
         <figure class="cloud" data-testid="cloud">
+            <SaveFigure title="Point cloud" name="point-cloud" vector=vector />
             <canvas node_ref=canvas width=SIDE height=SIDE style="touch-action:none;cursor:grab"
-                on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointerleave=up />
+                tabindex="0" role="application" data-testid="cloud-canvas"
+                aria-label=move || { let (yaw, pitch) = angles(); format!("The point cloud turned to yaw {yaw:.0}°, pitch {pitch:.0}°: drag or use the arrow keys to turn it") }
+                on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointerleave=up on:keydown=keyed />
             <figcaption>{caption}</figcaption>
             {legend}
         </figure>

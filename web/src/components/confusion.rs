@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use orbit_math::stats::{confusion_matrix, per_class_accuracy};
 
+use crate::components::figure_save::SaveFigure;
 use crate::session::Session;
 
 const CLASSES: usize = 10;
@@ -73,7 +74,7 @@ pub fn ConfusionMatrix(
     };
     view! {
         <figure class="plot matrix" data-panel="confusion">
-            <figcaption>"Confusion matrix on the test set (last evaluation)"</figcaption>
+            <figcaption><span>"Confusion matrix on the test set (last evaluation)"</span><SaveFigure title="Confusion matrix" name="confusion" /></figcaption>
             {body}
             <p class="hint">"Row t, column p counts test digits of class t predicted as p; shading is the share of the row; the right margin is each class's accuracy."</p>
         </figure>

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::figure_save::SaveFigure;
+
 /// Colour of `v` on a scale of `±scale`: white to indigo for non-negative data, blue–white–red
 /// when `diverging`.
 fn colour(v: f32, scale: f32, diverging: bool) -> String {
@@ -73,6 +75,9 @@ pub fn MapGrid(
     /// `data-testid`.
     #[prop(optional, into)]
     testid: String,
+    /// Short name for saving the grid as SVG or PNG (no save buttons when empty).
+    #[prop(optional, into)]
+    name: String,
     /// Extra CSS class (e.g. to cap the width).
     #[prop(optional, into)]
     class: String,
@@ -113,7 +118,7 @@ pub fn MapGrid(
     });
     view! {
         <figure class=format!("map-grid {class}") data-testid=testid>
-            <figcaption>{caption}</figcaption>
+            <figcaption>{caption.clone()}{(!name.is_empty()).then(|| view! { <SaveFigure title=caption name=name /> })}</figcaption>
             <svg viewBox=format!("-0.5 -0.5 {} {}", w + 0.5, h + top + 0.5) role="img" aria-label="Feature maps, one square per channel">
                 {labels}
                 {rects}

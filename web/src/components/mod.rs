@@ -9,6 +9,7 @@ pub mod controls;
 pub mod csv;
 pub mod dimension_bench;
 pub mod export;
+pub mod figure_save;
 pub mod gallery;
 pub mod graph_editor;
 pub mod heatmap;

@@ -2,11 +2,9 @@
 //! [`orbit_math::plot`]; this file only draws.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use orbit_math::plot::{Axis, downsample, tick_label};
 
-use crate::files;
-use crate::session::Session;
+use crate::components::figure_save::SaveFigure;
 
 /// Most points drawn per curve.
 const MAX_POINTS: usize = 600;
@@ -159,13 +157,6 @@ impl Geometry {
     }
 }
 
-/// `orbit-<lab>-seed<seed>-<chart>.<ext>` for the current experiment.
-fn export_name(chart: &str, ext: &str) -> String {
-    use_context::<Session>()
-        .map(|s| orbit_labs::export::file_name(&s.experiment.get_untracked(), chart, ext))
-        .unwrap_or_else(|| format!("orbit-{chart}.{ext}"))
-}
-
 /// A chart of `series` against a shared x axis, e.g. loss against training step.
 #[component]
 pub fn LinePlot(
@@ -267,40 +258,12 @@ pub fn LinePlot(
         })
         .collect_view();
     let x_label_view = x_label.clone();
-    let figure = NodeRef::<leptos::html::Figure>::new();
-    let name = testid.clone();
-    let save = move |png: bool| {
-        let Some(figure) = figure.get_untracked() else {
-            return;
-        };
-        let file = export_name(&name, if png { "png" } else { "svg" });
-        let svg = files::chart_svg(&figure);
-        spawn_local(async move {
-            let saved = match svg {
-                Ok(svg) if png => files::svg_to_png(&svg, 2 * W as u32, 2 * H as u32)
-                    .await
-                    .and_then(|blob| files::save_blob(&file, &blob)),
-                Ok(svg) => files::save_text(&file, "image/svg+xml", &svg),
-                Err(e) => Err(e),
-            };
-            if let Err(e) = saved {
-                log::warn!("saving {file}: {e}");
-            }
-        });
-    };
-    let save_png = save.clone();
-    let save_label = format!("Save the chart “{title}” as");
     let svg_label = format!("{title}: {y_label} against {x_label}");
-    let save_svg_label = format!("{save_label} SVG");
-    let save_png_label = format!("{save_label} PNG");
     view! {
-        <figure class="plot" data-testid=testid.clone() data-panel=testid.clone() node_ref=figure>
+        <figure class="plot" data-testid=testid.clone() data-panel=testid.clone()>
             <figcaption>
-                <span class="plot-title">{title}</span>
-                <span class="plot-save">
-                    <button class="mini" data-testid=format!("{testid}-svg") aria-label=save_svg_label on:click=move |_| save(false)>"SVG"</button>
-                    <button class="mini" data-testid=format!("{testid}-png") aria-label=save_png_label on:click=move |_| save_png(true)>"PNG"</button>
-                </span>
+                <span class="plot-title">{title.clone()}</span>
+                <SaveFigure title=title name=testid.clone() />
             </figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=svg_label>
                 {ticks}

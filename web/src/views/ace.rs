@@ -8,6 +8,7 @@ use orbit_labs::ace::{AcePanels, KNOBS, Mode};
 
 use super::{latest, report_points};
 use crate::components::controls::{DegreeSlider, KnobField};
+use crate::components::figure_save::SaveFigure;
 use crate::components::plot::{LinePlot, Series, YScale};
 use crate::session::Session;
 
@@ -162,6 +163,7 @@ fn card(p: &AcePanels, index: usize, span: f64, scale: f64) -> impl IntoView + u
     view! {
         <figure class="graph-figure flip-card" data-testid=format!("ace-card-{k}")>
             <figcaption><b>{a.mode.label()}</b></figcaption>
+            <SaveFigure title=format!("{} on the test set", a.mode.label()) name=format!("ace-card-{k}") />
             <svg viewBox=format!("0 0 {SIZE} {SIZE}") width=SIZE height=SIZE role="img" aria-label="A test set of points with the true and the predicted vector at each" class="cloud-svg">
                 <line x1=SIZE / 2.0 y1="4" x2=SIZE / 2.0 y2=SIZE - 4.0 stroke="#e5e7eb" />
                 <line x1="4" y1=SIZE / 2.0 x2=SIZE - 4.0 y2=SIZE / 2.0 stroke="#e5e7eb" />

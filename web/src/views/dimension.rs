@@ -11,6 +11,7 @@ use crate::components::cloud::CloudCanvas;
 use crate::components::controls::KnobField;
 use crate::components::csv::CsvLoader;
 use crate::components::dimension_bench::DimensionBench;
+use crate::components::figure_save::SaveFigure;
 use crate::components::plot::{LinePlot, Series, YScale};
 use crate::session::Session;
 
@@ -208,7 +209,7 @@ fn gap_series(session: Session, symmetries: &[PlaneSymmetry]) -> Vec<Series> {
 }
 
 /// 2D scatter of the DDIM panel.
-fn ddim_plot(title: String, p: &DdimPanel, symmetric: bool) -> impl IntoView + use<> {
+fn ddim_plot(title: String, name: &str, p: &DdimPanel, symmetric: bool) -> impl IntoView + use<> {
     let size = 220.0;
     let all = p
         .orbit
@@ -247,6 +248,7 @@ fn ddim_plot(title: String, p: &DdimPanel, symmetric: bool) -> impl IntoView + u
     view! {
         <figure class="ddim">
             <figcaption>{title}</figcaption>
+            <SaveFigure title=label.clone() name=name.to_string() />
             <svg viewBox=format!("0 0 {size} {size}") width=size height=size role="img" aria-label=label>
                 <rect x="0.5" y="0.5" width=size - 1.0 height=size - 1.0 fill="none" stroke="#d1d5db" />
                 {orbit}{train}{dots}
@@ -265,8 +267,8 @@ fn Ddim(session: Session) -> impl IntoView {
             <section class="ddim-panel" data-testid="ddim-panel" data-panel="ddim-panel">
                 <h3>"Diffusion: the denoiser reproduces its training set, or its orbit"</h3>
                 <div class="ddim-row">
-                    {ddim_plot("Empirical denoiser of D_n".into(), &panel, false)}
-                    {ddim_plot(format!("C{k}-symmetrised denoiser"), &panel, true)}
+                    {ddim_plot("Empirical denoiser of D_n".into(), "ddim-empirical", &panel, false)}
+                    {ddim_plot(format!("C{k}-symmetrised denoiser"), "ddim-symmetrised", &panel, true)}
                 </div>
                 <p class="hint">
                     <span class="legend-item"><span class="swatch" style="background:#111827"></span>"training points D_n (first two coordinates of the data)"</span>

@@ -247,8 +247,8 @@ fn panel_body(p: ActionPanel) -> impl IntoView {
     };
     view! {
         <div class="panel-row">
-            <MapGrid data=p.input.clone() rows=1 cols=1 side=p.side scale=io_scale caption="x (test digit)" />
-            <MapGrid data=p.moved_input.clone() rows=1 cols=1 side=p.side scale=io_scale caption=format!("g·x ({})", p.description) testid="panel-moved" />
+            <MapGrid data=p.input.clone() rows=1 cols=1 side=p.side scale=io_scale caption="x (test digit)" name="maps-input" />
+            <MapGrid data=p.moved_input.clone() rows=1 cols=1 side=p.side scale=io_scale caption=format!("g·x ({})", p.description) testid="panel-moved" name="maps-moved-input" />
             <div class="panel-facts">
                 <p>{format!("{} predicts {cx} ({:.0}%) for x and {cg} ({:.0}%) for g·x.", p.family.label(), 100.0 * px, 100.0 * pg)}</p>
                 <p>"logit change: " <b data-testid="panel-logit-error">{format!("{:.1e}", p.logit_error)}</b></p>
@@ -257,18 +257,18 @@ fn panel_body(p: ActionPanel) -> impl IntoView {
         </div>
         <p class="hint">{fields_note}</p>
         <div class="panel-maps">
-            <MapGrid data=p.fx.clone() rows=p.fields cols=p.slots side=p.map_side scale=map_scale caption="f(x)" col_label=col />
-            <MapGrid data=p.f_gx.clone() rows=p.fields cols=p.slots side=p.map_side scale=map_scale caption="f(g·x)" col_label=col />
-            <MapGrid data=p.g_fx.clone() rows=p.fields cols=p.slots side=p.map_side scale=map_scale caption="g·f(x): predicted" col_label=col />
+            <MapGrid data=p.fx.clone() rows=p.fields cols=p.slots side=p.map_side scale=map_scale caption="f(x)" col_label=col name="maps-fx" />
+            <MapGrid data=p.f_gx.clone() rows=p.fields cols=p.slots side=p.map_side scale=map_scale caption="f(g·x)" col_label=col name="maps-fgx" />
+            <MapGrid data=p.g_fx.clone() rows=p.fields cols=p.slots side=p.map_side scale=map_scale caption="g·f(x): predicted" col_label=col name="maps-gfx" />
             <MapGrid data=p.difference.clone() rows=p.fields cols=p.slots side=p.map_side scale=diff_scale diverging=true
-                caption="|f(g·x) − g·f(x)| (white: zero), same scale" col_label=col testid="panel-difference" />
+                caption="|f(g·x) − g·f(x)| (white: zero), same scale" col_label=col testid="panel-difference" name="maps-difference" />
         </div>
         <p class=format!("layer-error {error_class}")>
             "layer equivariance error max|f(g·x) − g·f(x)| / max(1, max|f(x)|) = "
             <b data-testid="panel-layer-error">{format!("{:.2e}", p.layer_error)}</b>
         </p>
         <MapGrid data=p.filters.clone() rows=p.fields cols=p.slots side=p.kernel scale=scale_of(&[&p.filters]) diverging=true
-            caption="Lifting-layer filters (rows) and their transformed copies g_s ψ (columns): one learned filter, every orientation" col_label=col class="filters" />
+            caption="Lifting-layer filters (rows) and their transformed copies g_s ψ (columns): one learned filter, every orientation" col_label=col class="filters" name="maps-filters" />
     }
 }
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::{latest, loss_points, report_points};
 use crate::components::controls::{DegreeSlider, KnobField};
+use crate::components::figure_save::SaveFigure;
 use crate::components::plot::{LinePlot, Series, YScale};
 use crate::session::Session;
 
@@ -246,12 +247,14 @@ fn EigenPanel(session: Session) -> impl IntoView {
                 <div class="eigen-row">
                     <figure class="graph-figure">
                         <figcaption>{format!("{}, {} nodes, coloured by eigenvector v{shown} (sign {}{}); {}", capitalise(v.choice.describe()), v.graph.n, if sign < 0.0 { "−" } else { "+" }, if rot != 0.0 && repeated_here { ", turned" } else { "" }, if v.positions.is_some() { "natural layout" } else { "spectral layout" })}</figcaption>
+                        <SaveFigure title="The graph coloured by the eigenvector" name="eigen-graph" />
                         {graph_svg(&v, &values, 420.0)}
                         <div class="colour-legend"><span>"−"</span><span class="gradient" style=format!("background:linear-gradient(to right,{},{},{})", diverging(-1.0), diverging(0.0), diverging(1.0))></span><span>"+"</span><span class="legend-note">"entry of the eigenvector at each node (scaled to its largest entry)"</span></div>
                     </figure>
                     <div>
                         <figure class="graph-figure">
                             <figcaption>"Spectrum of the normalised Laplacian: grey λ0 (trivial), indigo the k eigenvectors the models see, pink where an eigenvalue repeats"</figcaption>
+                            <SaveFigure title="Spectrum of the normalised Laplacian" name="eigen-spectrum" />
                             {spectrum_svg(&v)}
                         </figure>
                         <p class="hint">{if repeated.is_empty() {
@@ -318,6 +321,7 @@ fn FlipOutputs(session: Session) -> impl IntoView {
                 view! {
                     <figure class="graph-figure flip-card">
                         <figcaption><b>{r.model.label()}</b>{format!(": output column {} after the flip, {verdict}", panel.column + 1)}</figcaption>
+                        <SaveFigure title=format!("{} after the flip", r.model.label()) name=format!("flip-{key}") />
                         {graph_svg(&v, &r.column, 260.0)}
                         <p class="flip-errors">
                             {if turned { "change |f(VM) − f(V)|: " } else { "change |f(VS) − f(V)|: " }} <b data-testid=format!("inv-{key}")>{format!("{:.1e}", r.invariance_error)}</b>

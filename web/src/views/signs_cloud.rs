@@ -8,6 +8,7 @@ use orbit_labs::signs::{CloudModelId, CloudView, KNOBS};
 
 use super::{latest, report_points};
 use crate::components::controls::{DegreeSlider, KnobField};
+use crate::components::figure_save::SaveFigure;
 use crate::components::plot::{LinePlot, Series, YScale};
 use crate::session::Session;
 
@@ -82,6 +83,7 @@ fn card(view: &CloudView, index: usize, span: f64, arrow_scale: f64) -> impl Int
     view! {
         <figure class="graph-figure flip-card" data-testid=format!("cloud-{key}")>
             <figcaption><b>{m.model.label()}</b></figcaption>
+            <SaveFigure title=format!("{} on the point cloud", m.model.label()) name=format!("cloud-{key}") />
             <svg viewBox=format!("0 0 {SIZE} {SIZE}") width=SIZE height=SIZE role="img" aria-label="The point cloud with each model's predicted vectors" class="cloud-svg">
                 <defs>
                     <marker id=format!("head-target-{index}") viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
