@@ -47,7 +47,7 @@ bash tests/size.sh
 say "end-to-end tests (Playwright, Debian's Chromium)"
 (cd tests && npm test)
 elapsed
-say "a short training soak (3 minutes of 200-step runs on the CPU; the full one: node tests/soak.mjs)"
-node tests/soak.mjs --minutes 3 --interval 15 --warmup 6 --backends cpu --steps cpu:200
+say "a short training soak (2 minutes of 200-step runs on the CPU; the full one: node tests/soak.mjs)"
+node tests/soak.mjs --minutes 2 --interval 10 --warmup 6 --backends cpu --steps cpu:200
 elapsed
 say "all tests passed"

@@ -280,6 +280,7 @@ test('the drawing board and the 3-D cloud work from the keyboard, with a visible
   // Delete removes the node under the cursor (node 2 and its edge).
   await page.keyboard.press('Delete');
   await page.getByTestId('editor-count').filter({ hasText: '2 nodes, 1 edges' }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'the board passes the accessibility scan');
   assert.deepEqual(p.errors, []);
   await p.close();
 
@@ -300,6 +301,7 @@ test('the drawing board and the 3-D cloud work from the keyboard, with a visible
     return Number(s.get('yaw')) === y && Number(s.get('pitch')) === p;
   }, [((yaw + 15 + 180) % 360) - 180, Math.min(pitch + 15, 90)]);
   assert.notEqual(await pixels(), drawnBefore, 'the cloud is drawn turned');
+  assert.deepEqual(await axeViolations(q.page), [], 'the cloud passes the accessibility scan');
   assert.deepEqual(q.errors, []);
   await q.close();
 });

@@ -18,15 +18,16 @@ fn gallery_svg(
     side: usize,
     predictions: &[Option<u8>],
 ) -> Drawing {
-    let cell = FILE_TILE + 8.0;
-    let row_height = cell + 18.0;
+    // Room for the caption under each digit ("→ 3 (true 5)" at 11 px).
+    let cell = FILE_TILE + 36.0;
+    let row_height = FILE_TILE + 26.0;
     let scale = FILE_TILE / side.max(1) as f64;
     let tiles: String = gallery
         .iter()
         .zip(labels)
         .enumerate()
         .map(|(i, (pixels, &truth))| {
-            let (x0, y0) = ((i % FILE_COLUMNS) as f64 * cell + 4.0, (i / FILE_COLUMNS) as f64 * row_height + 4.0);
+            let (x0, y0) = ((i % FILE_COLUMNS) as f64 * cell + 22.0, (i / FILE_COLUMNS) as f64 * row_height + 4.0);
             let guess = predictions.get(i).copied().flatten();
             let frame = if guess == Some(truth) { "#16a34a" } else { "#dc2626" };
             let squares: String = pixels
@@ -47,7 +48,7 @@ fn gallery_svg(
             let said = guess.map_or_else(|| "?".to_string(), |g| g.to_string());
             format!(
                 "<rect x=\"{}\" y=\"{}\" width=\"{FILE_TILE}\" height=\"{FILE_TILE}\" fill=\"#ffffff\" stroke=\"{frame}\" stroke-width=\"2\"/>{squares}\
-                 <text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\" fill=\"{frame}\">→ {said} (true {truth})</text>",
+                 <text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"{frame}\">→ {said} (true {truth})</text>",
                 x0,
                 y0,
                 x0 + FILE_TILE / 2.0,
