@@ -109,7 +109,7 @@ async fn device_for(session: &Session, preference: BackendPreference) -> Device 
     if preference == BackendPreference::Auto {
         // Usable at once: start on the default CPU backend and let the timing of WebGPU
         // against it finish in the background (it took up to minutes on a software adapter).
-        let cpu = DEFAULT_CPU.cpu_device().unwrap_or_else(Device::flex);
+        let cpu = preference.cpu_device();
         DEVICE.with(|d| *d.borrow_mut() = Some((preference, cpu.clone())));
         session.backend.set(Some(BackendStatus::provisional()));
         spawn_local(choose_in_background(*session));
@@ -323,7 +323,7 @@ fn fall_back_to_cpu(s: &Session, error: &RunError) -> bool {
     }
     let experiment = s.experiment.get_untracked();
     let cpu_kind = experiment.backend.cpu_kind();
-    let cpu = cpu_kind.cpu_device().unwrap_or_else(Device::flex);
+    let cpu = experiment.backend.cpu_device();
     log::warn!("WebGPU failed during training, moving to the CPU: {error}");
     backend::give_up_webgpu(format!("it failed during training: {error}"));
     DEVICE.with(|d| *d.borrow_mut() = Some((experiment.backend, cpu)));

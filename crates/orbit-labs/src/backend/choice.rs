@@ -80,7 +80,7 @@ pub struct BackendChoice {
 pub async fn choose(experiment: &Experiment, webgpu: WebGpuProbe) -> BackendChoice {
     let pref = experiment.backend;
     let cpu_kind = pref.cpu_kind();
-    let cpu_device = cpu_kind.cpu_device().unwrap_or_else(Device::flex);
+    let cpu_device = pref.cpu_device();
     let mut timings = Vec::new();
     let cpu_ms = warmup_ms(experiment, &cpu_device, 3).await;
     if let Ok(ms) = cpu_ms {

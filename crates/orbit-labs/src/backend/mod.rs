@@ -113,6 +113,11 @@ impl BackendPreference {
         }
     }
 
+    /// The device of [`Self::cpu_kind`] (never WebGPU, so always a device at once).
+    pub fn cpu_device(self) -> Device {
+        self.cpu_kind().cpu_device().unwrap_or_else(Device::flex)
+    }
+
     /// Whether this preference wants WebGPU tried at all.
     pub fn wants_webgpu(self) -> bool {
         matches!(self, BackendPreference::Auto | BackendPreference::Webgpu)
