@@ -160,14 +160,18 @@ fn cloud_svg(view: &DimensionView, yaw: f64, pitch: f64) -> Drawing {
     }
 }
 
+/// An angle in degrees brought into [-180, 180).
+fn wrap_degrees(a: f64) -> f64 {
+    (a + 180.0).rem_euclid(360.0) - 180.0
+}
+
 /// New (yaw, pitch) after a key press on the cloud, or `None` for keys it does not use:
 /// arrows turn by 15° (Shift: 5°), Home faces the cloud front on.
 fn turned_by_key(key: &str, shift: bool, yaw: f64, pitch: f64) -> Option<(f64, f64)> {
     let step = if shift { 5.0 } else { 15.0 };
-    let wrap = |a: f64| (a + 180.0).rem_euclid(360.0) - 180.0;
     match key {
-        "ArrowLeft" => Some((wrap(yaw - step), pitch)),
-        "ArrowRight" => Some((wrap(yaw + step), pitch)),
+        "ArrowLeft" => Some((wrap_degrees(yaw - step), pitch)),
+        "ArrowRight" => Some((wrap_degrees(yaw + step), pitch)),
         "ArrowUp" => Some((yaw, (pitch + step).clamp(-90.0, 90.0))),
         "ArrowDown" => Some((yaw, (pitch - step).clamp(-90.0, 90.0))),
         "Home" => Some((0.0, 0.0)),
@@ -212,8 +216,7 @@ pub fn CloudCanvas(
     };
     let moved = move |e: web_sys::PointerEvent| {
         if let Some((x0, y0, yaw, pitch)) = drag.get_untracked() {
-            let yaw =
-                (yaw + (f64::from(e.client_x()) - x0) * 0.5 + 180.0).rem_euclid(360.0) - 180.0;
+            let yaw = wrap_degrees(yaw + (f64::from(e.client_x()) - x0) * 0.5);
             let pitch = (pitch - (f64::from(e.client_y()) - y0) * 0.5).clamp(-90.0, 90.0);
             live.set(Some((yaw, pitch)));
         }

@@ -6,6 +6,11 @@ use crate::components::figure_save::SaveFigure;
 use crate::files::Drawing;
 use crate::session::Session;
 
+/// The grey level of a pixel value (0 = white, 1 = black).
+fn grey(v: f32) -> u8 {
+    (255.0 * (1.0 - v.clamp(0.0, 1.0))).round() as u8
+}
+
 /// Tiles per row and a tile's side, in pixels, of the gallery saved as a file.
 const FILE_COLUMNS: usize = 8;
 const FILE_TILE: f64 = 56.0;
@@ -35,7 +40,7 @@ fn gallery_svg(
                 .enumerate()
                 .filter(|(_, v)| **v > 0.0)
                 .map(|(k, v)| {
-                    let g = (255.0 * (1.0 - v.clamp(0.0, 1.0))).round() as u8;
+                    let g = grey(*v);
                     format!(
                         "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"rgb({g},{g},{g})\"/>",
                         x0 + (k % side) as f64 * scale,
@@ -77,7 +82,7 @@ fn digit(pixels: &[f32], side: usize) -> impl IntoView + use<> {
         .enumerate()
         .filter(|(_, v)| **v > 0.0)
         .map(|(i, v)| {
-            let g = (255.0 * (1.0 - v.clamp(0.0, 1.0))).round() as u8;
+            let g = grey(*v);
             view! { <rect x=(i % side) as f64 y=(i / side) as f64 width="1.02" height="1.02" fill=format!("rgb({g},{g},{g})") /> }
         })
         .collect_view();

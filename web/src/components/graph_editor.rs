@@ -56,6 +56,28 @@ fn pick(session: Session, from: RwSignal<Option<usize>>, k: usize) {
     }
 }
 
+/// A click (or Enter) on the empty board at `point`: drops a half-made edge if there is one,
+/// else adds a node there (up to [`MAX_NODES`]).
+fn place(session: Session, from: RwSignal<Option<usize>>, point: [u8; 2]) {
+    if from.get_untracked().is_some() {
+        from.set(None);
+        return;
+    }
+    let mut d = drawing(session);
+    if d.nodes.len() < MAX_NODES {
+        d.nodes.push(point);
+        save(session, &d);
+    }
+}
+
+/// Removes node `k` and forgets a pick.
+fn remove(session: Session, from: RwSignal<Option<usize>>, k: usize) {
+    let mut d = drawing(session);
+    d.remove_node(k);
+    from.set(None);
+    save(session, &d);
+}
+
 /// The node within reach of the keyboard cursor, nearest first.
 fn node_at(d: &Drawing, [x, y]: [u8; 2]) -> Option<usize> {
     let distance = |[a, b]: [u8; 2]| {
@@ -93,17 +115,7 @@ pub fn GraphEditor(
         let Some(svg) = board.get_untracked() else {
             return;
         };
-        let mut d = drawing(session);
-        if from.get_untracked().is_some() {
-            // A click on the board drops the half-made edge.
-            from.set(None);
-            return;
-        }
-        if d.nodes.len() >= MAX_NODES {
-            return;
-        }
-        d.nodes.push(board_point(&ev, &svg));
-        save(session, &d);
+        place(session, from, board_point(&ev, &svg));
     };
     let nodes =
         move || {
@@ -137,18 +149,15 @@ pub fn GraphEditor(
                         save(session, &d);
                     }
                 };
-                let remove = move |ev: web_sys::MouseEvent| {
+                let double_click = move |ev: web_sys::MouseEvent| {
                     ev.stop_propagation();
-                    let mut d = drawing(session);
-                    d.remove_node(k);
-                    from.set(None);
-                    save(session, &d);
+                    remove(session, from, k);
                 };
                 let fill = if selected == Some(k) { "#f59e0b" } else { "#4f46e5" };
                 view! {
                     <circle cx=x cy=y r="2.6" fill=fill stroke="white" stroke-width="0.6"
                         class="editor-node" data-testid=format!("editor-node-{k}")
-                        on:pointerdown=down on:pointerup=up on:dblclick=remove />
+                        on:pointerdown=down on:pointerup=up on:dblclick=double_click />
                     <text x=f64::from(x) + 3.0 y=f64::from(y) - 2.0 class="editor-label">{k}</text>
                 }
             })
@@ -167,13 +176,7 @@ pub fn GraphEditor(
         } else if key == "Enter" || key == " " {
             match node_at(&d, at) {
                 Some(k) => pick(session, from, k),
-                None if from.get_untracked().is_some() => from.set(None),
-                None if d.nodes.len() < MAX_NODES => {
-                    let mut d = d;
-                    d.nodes.push(at);
-                    save(session, &d);
-                }
-                None => {}
+                None => place(session, from, at),
             }
         } else if key == "n" || key == "N" {
             if d.nodes.is_empty() {
@@ -183,10 +186,7 @@ pub fn GraphEditor(
             cursor.set(d.nodes[next]);
         } else if key == "Delete" || key == "Backspace" {
             if let Some(k) = node_at(&d, at) {
-                let mut d = d;
-                d.remove_node(k);
-                from.set(None);
-                save(session, &d);
+                remove(session, from, k);
             }
         } else if key == "Escape" {
             from.set(None);
