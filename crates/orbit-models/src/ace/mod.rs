@@ -4,13 +4,17 @@
 //! [`VectorNetConfig`] → [`VectorNet`]: an SO(2)×S_N-equivariant network on point sets whose
 //! every layer adds a non-equivariant branch scaled by its own γ. [`PrimalDual`] trains it in
 //! one [`Mode`]: strict (γ ≡ 0), unconstrained, or ACE with the equality or the resilient
-//! constraint, stepping the multipliers (and slacks) beside the weights.
+//! constraint, stepping the multipliers (and slacks) beside the weights. [`BranchedCnnConfig`] →
+//! [`BranchedCnn`]: the group-action lab's P4 G-CNN with an ordinary convolution beside every
+//! layer, for digits where full rotation symmetry is wrong (a 6 is not a 9).
 
+mod image;
 mod network;
 mod trainer;
 
+pub use image::{BranchedCnn, BranchedCnnConfig};
 pub use network::{VectorLayer, VectorNet, VectorNetConfig};
-pub use trainer::{Duals, Mode, PrimalDual, PrimalDualSettings};
+pub use trainer::{Branched, Duals, Mode, PrimalDual, PrimalDualSettings};
 
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,5 @@
-//! Training a [`VectorNet`] in one of ACE's four modes, by primal–dual steps
-//! (docs/science.md §4).
+//! Training a [`Branched`] network (the point-set [`VectorNet`] or the digit
+//! [`super::BranchedCnn`]) in one of ACE's four modes, by primal–dual steps (docs/science.md §4).
 //!
 //! Each layer's γ_l carries a constraint: `γ_l = 0` (equality, Algorithm 1 of the paper) or
 //! `|γ_l| ≤ u_l` with a slack `u_l` that costs `(ρ/2) u_l²` (resilient, Algorithm 2). The
@@ -8,13 +8,41 @@
 //! multiplier's); the primal step (Adam) descends it in θ and γ, the dual step ascends it in λ
 //! with the values before the primal step, and `λ ≥ 0` for the inequality. `c = 0` is plain
 //! descent–ascent, which oscillates on an equality constraint. After every step the branches'
-//! weights are put back to unit norm ([`super::VectorLayer::unit_branch`]).
+//! weights are put back to unit norm ([`Branched::unit_branches`]).
 
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{ExecutionError, Tensor, TensorData};
 
 use super::VectorNet;
+
+/// A network whose every layer adds a non-equivariant branch scaled by its own γ_l.
+pub trait Branched: Module + 'static {
+    /// γ_l of every layer, `[L]`: the parameter itself, so that a loss on it reaches it.
+    fn gamma(&self) -> Tensor<1>;
+
+    /// Layers (one γ, λ and u each).
+    fn depth(&self) -> usize;
+
+    /// The network with every branch's weights scaled to unit Frobenius norm, so that γ alone
+    /// says how much of a branch is used (otherwise γ → 0 while the weights grow).
+    fn unit_branches(self) -> Self;
+}
+
+impl Branched for VectorNet {
+    fn gamma(&self) -> Tensor<1> {
+        self.gamma.val()
+    }
+
+    fn depth(&self) -> usize {
+        VectorNet::depth(self)
+    }
+
+    fn unit_branches(mut self) -> Self {
+        self.layers = self.layers.into_iter().map(|l| l.unit_branch()).collect();
+        self
+    }
+}
 
 /// How the non-equivariant branches are treated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,11 +100,11 @@ pub struct PrimalDualSettings {
     pub slack_cost: f64,
 }
 
-/// A [`VectorNet`] trained in one [`Mode`], with its multipliers and slacks.
-pub struct PrimalDual {
+/// A [`Branched`] network trained in one [`Mode`], with its multipliers and slacks.
+pub struct PrimalDual<M: Branched> {
     mode: Mode,
     settings: PrimalDualSettings,
-    model: VectorNet,
+    model: M,
     optimizer: ModuleOptimizer,
     /// Multipliers λ_l.
     lambda: Vec<f64>,
@@ -87,9 +115,33 @@ pub struct PrimalDual {
     steps: usize,
 }
 
-impl PrimalDual {
+impl PrimalDual<VectorNet> {
+    /// One primal–dual step on the full batch; returns the task loss (mean squared error).
+    ///
+    /// # Shapes
+    /// - `x`, `y`: `[b, n, 2]` on the autodiff device
+    pub async fn step(&mut self, x: Tensor<3>, y: Tensor<3>) -> Result<f32, ExecutionError> {
+        self.step_with(|model, branch| (model.forward(x, branch) - y).powi_scalar(2).mean())
+            .await
+    }
+
+    /// Predictions on the plain device, with the branches (`f_{θ,γ}`) or without (`f_eq`),
+    /// row-major `[b, n, 2]`.
+    pub async fn predict(&self, x: Tensor<3>, branch: bool) -> Result<Vec<f32>, ExecutionError> {
+        let branch = branch && self.mode.uses_branch();
+        let values = self
+            .model
+            .valid()
+            .forward(x, branch)
+            .into_data_async()
+            .await?;
+        Ok(values.iter::<f32>().collect())
+    }
+}
+
+impl<M: Branched> PrimalDual<M> {
     /// A trainer for `model` (built on an autodiff device): λ = 0, u = 0.
-    pub fn new(model: VectorNet, mode: Mode, settings: PrimalDualSettings) -> Self {
+    pub fn new(model: M, mode: Mode, settings: PrimalDualSettings) -> Self {
         let layers = model.depth();
         Self {
             mode,
@@ -103,21 +155,20 @@ impl PrimalDual {
         }
     }
 
-    /// One primal–dual step on the full batch; returns the task loss (mean squared error).
-    ///
-    /// # Shapes
-    /// - `x`, `y`: `[b, n, 2]` on the autodiff device
-    pub async fn step(&mut self, x: Tensor<3>, y: Tensor<3>) -> Result<f32, ExecutionError> {
-        let device = x.device();
-        let task = (self.model.forward(x, self.mode.uses_branch()) - y)
-            .powi_scalar(2)
-            .mean();
+    /// One primal–dual step: `task(model, branch)` is the task loss of the model on the
+    /// autodiff device (`branch` false in strict mode); returns its value.
+    pub async fn step_with(
+        &mut self,
+        task: impl FnOnce(&M, bool) -> Tensor<1>,
+    ) -> Result<f32, ExecutionError> {
+        let task = task(&self.model, self.mode.uses_branch());
+        let device = task.device();
         let layers = self.lambda.len();
         let as_tensor = |v: &[f64]| {
             let v: Vec<f32> = v.iter().map(|&x| x as f32).collect();
             Tensor::<1>::from_data(TensorData::new(v, [layers]), &device)
         };
-        let gamma = self.model.gamma.val();
+        let gamma = self.model.gamma();
         let c = self.settings.augmented;
         let objective = match self.mode {
             Mode::Strict | Mode::Free => task.clone(),
@@ -135,14 +186,15 @@ impl PrimalDual {
         };
         let grads = GradientsParams::from_grads(objective.backward(), &self.model);
         let model = self.model.clone();
-        let mut model = self.optimizer.step(self.settings.primal_lr, model, grads);
-        model.layers = model.layers.into_iter().map(|l| l.unit_branch()).collect();
-        self.model = model;
+        self.model = self
+            .optimizer
+            .step(self.settings.primal_lr, model, grads)
+            .unit_branches();
         self.dual_step();
         self.gamma = match self.mode {
             Mode::Strict => vec![0.0; layers],
             _ => {
-                let data = self.model.gamma.val().into_data_async().await?;
+                let data = self.model.gamma().into_data_async().await?;
                 data.iter::<f32>().map(f64::from).collect()
             }
         };
@@ -170,21 +222,8 @@ impl PrimalDual {
         }
     }
 
-    /// Predictions on the plain device, with the branches (`f_{θ,γ}`) or without (`f_eq`),
-    /// row-major `[b, n, 2]`.
-    pub async fn predict(&self, x: Tensor<3>, branch: bool) -> Result<Vec<f32>, ExecutionError> {
-        let branch = branch && self.mode.uses_branch();
-        let values = self
-            .model
-            .valid()
-            .forward(x, branch)
-            .into_data_async()
-            .await?;
-        Ok(values.iter::<f32>().collect())
-    }
-
     /// The model on the plain device.
-    pub fn model(&self) -> VectorNet {
+    pub fn model(&self) -> M {
         self.model.valid()
     }
 

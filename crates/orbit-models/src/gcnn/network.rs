@@ -157,9 +157,24 @@ impl GroupCnn {
     /// - input: `[batch, in_channels, H, W]`
     /// - each output: `[batch, fields · |G|, H', W']`
     pub fn features(&self, x: Tensor<4>) -> Vec<Tensor<4>> {
-        let mut h = self
-            .activation
-            .forward(self.norms[0].forward(self.lift.forward(x)));
+        self.features_with(x, |_, _| None)
+    }
+
+    /// [`Self::features`] with something added to every layer's convolution before its norm:
+    /// `extra(l, input)` for layer `l` (0 is the lifting layer) sees that layer's input and may
+    /// return a tensor of the convolution's output shape (the ACE lab's non-equivariant
+    /// branches).
+    pub fn features_with(
+        &self,
+        x: Tensor<4>,
+        extra: impl Fn(usize, &Tensor<4>) -> Option<Tensor<4>>,
+    ) -> Vec<Tensor<4>> {
+        let plus = |l: usize, input: &Tensor<4>, y: Tensor<4>| match extra(l, input) {
+            Some(e) => y + e,
+            None => y,
+        };
+        let lifted = plus(0, &x, self.lift.forward(x.clone()));
+        let mut h = self.activation.forward(self.norms[0].forward(lifted));
         let mut out = Vec::with_capacity(self.norms.len());
         let blocks = self.convs.len().max(self.e4s.len());
         for (i, norm) in self.norms[1..=blocks].iter().enumerate() {
@@ -168,13 +183,26 @@ impl GroupCnn {
             }
             out.push(h.clone());
             let y = match self.convs.get(i) {
-                Some(conv) => conv.forward(h),
-                None => self.e4s[i].forward(h),
+                Some(conv) => conv.forward(h.clone()),
+                None => self.e4s[i].forward(h.clone()),
             };
-            h = self.activation.forward(norm.forward(y));
+            h = self.activation.forward(norm.forward(plus(i + 1, &h, y)));
         }
         out.push(h);
         out
+    }
+
+    /// Channels into every layer (`in_channels` for the lifting layer, then `fields · |G|`),
+    /// and out of each (`fields · |G|`).
+    pub fn layer_channels(&self) -> Vec<(usize, usize)> {
+        let n = self.group.order();
+        let [fields, in_channels, _, _] = self.lift.weight.dims();
+        (0..self.norms.len())
+            .map(|l| {
+                let input = if l == 0 { in_channels } else { fields * n };
+                (input, fields * n)
+            })
+            .collect()
     }
 }
 
