@@ -20,6 +20,7 @@ use crate::components::tour::Tour;
 use crate::components::transport::Transport;
 use crate::session::Session;
 use crate::views::ace::AceView;
+use crate::views::ace_digits::AceDigitsView;
 use crate::views::baseline::BaselineView;
 use crate::views::dimension::DimensionView;
 use crate::views::groups::GroupsView;
@@ -50,6 +51,7 @@ fn LabPage() -> impl IntoView {
         LabId::Dimension => view! { <DimensionView session=session /> }.into_any(),
         LabId::Signs => view! { <SignsView session=session /> }.into_any(),
         LabId::Ace => view! { <AceView session=session /> }.into_any(),
+        LabId::AceDigits => view! { <AceDigitsView session=session /> }.into_any(),
     };
     let intro = move || lab.get().info().intro;
     let benchmarked = move || session.experiment.with(|e| !e.benchmark_parts().is_empty());

@@ -16,7 +16,8 @@
 //! - One module per lab: [`baseline`] (the digits MLP), [`groups`] (p4/p4m G-CNNs against
 //!   the Z2-CNN), [`signs`] (Laplacian eigenvectors and sign-equivariant networks),
 //!   [`dimension`] (intrinsic-dimension estimators and the representation gap), [`ace`]
-//!   (approximate equivariance by constrained optimisation).
+//!   (approximate equivariance by constrained optimisation) and [`ace_digits`] (the same on
+//!   digits, where a 6 is not a 9).
 //!
 //! ```
 //! use burn::tensor::Device;
@@ -30,6 +31,7 @@
 //! ```
 
 pub mod ace;
+pub mod ace_digits;
 pub mod backend;
 pub mod baseline;
 pub mod data;

@@ -115,6 +115,9 @@ labs! {
     Dimension => dimension::DimensionSettings,
     /// Approximately equivariant networks trained by constrained optimisation.
     Ace => ace::AceSettings,
+    /// ACE on digits, where a 6 is not a 9.
+    #[serde(rename = "ace-digits")]
+    AceDigits => ace_digits::AceDigitsSettings,
 }
 
 impl LabId {

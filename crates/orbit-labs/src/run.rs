@@ -235,6 +235,20 @@ mod tests {
     }
 
     #[test]
+    fn saved_weights_and_duals_continue_the_ace_digits_lab() {
+        let digits = crate::link::decode("lab=ace-digits&fields=2&batch=8");
+        assert!(digits.notices.is_empty(), "{:?}", digits.notices);
+        let same = [
+            "_accuracy",
+            "_six_as_nine",
+            "_gamma_l1",
+            "_lambda_l2",
+            "_slack_l3",
+        ];
+        weights_continue(&digits.experiment, 5, &same);
+    }
+
+    #[test]
     fn a_damaged_weights_file_leaves_the_run_as_it_was() {
         let e = crate::link::decode("lab=groups&compare=z2-p4&fields=2&layers=2").experiment;
         let device = Device::flex();

@@ -1,6 +1,7 @@
 //! One view per lab: what the results column shows for that lab's runs.
 
 pub mod ace;
+pub mod ace_digits;
 pub mod baseline;
 pub mod dimension;
 pub mod groups;

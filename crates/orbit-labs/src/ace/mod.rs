@@ -4,9 +4,11 @@
 //! rotation symmetry by as much as the viewer asks.
 
 mod run;
+mod saved;
 
 pub use orbit_models::ace::Mode;
 pub use run::{AceArrows, AcePanels, AceRun};
+pub(crate) use saved::{load_members, save_members};
 
 use burn::tensor::Device;
 use orbit_math::dimension::Points;

@@ -11,17 +11,12 @@ use orbit_math::equivariance::equivariance_error;
 use orbit_math::pointset::{POINTS, PointSets, relabel, rotate, target};
 use orbit_math::stats::normalised_error;
 use orbit_models::Yielder;
-use orbit_models::ace::{Duals, Mode, PrimalDual, PrimalDualSettings, VectorNetConfig};
+use orbit_models::ace::{Mode, PrimalDual, PrimalDualSettings, VectorNet, VectorNetConfig};
 
 use super::{AceSettings, TEST_SETS};
 use crate::lab::{LabRun, LabView, LocalFuture};
 use crate::metrics::Metrics;
 use crate::outcome::{Due, RunError, StepOutcome, check_loss};
-
-/// The name of a mode's dual state in a weights file.
-fn duals_key(mode: Mode) -> String {
-    format!("{}-duals", mode.key())
-}
 
 /// Held-out sets whose predictions probe the equivariance error at every report.
 const PROBE_SETS: usize = 32;
@@ -56,7 +51,7 @@ pub struct AcePanels {
 /// An ACE-lab run.
 pub struct AceRun {
     settings: AceSettings,
-    members: Vec<PrimalDual>,
+    members: Vec<PrimalDual<VectorNet>>,
     losses: Vec<Vec<f64>>,
     train_x: Tensor<3>,
     train_y: Tensor<3>,
@@ -97,7 +92,7 @@ impl AceRun {
             augmented: settings.c,
             slack_cost: settings.rho,
         };
-        let members: Vec<PrimalDual> = Mode::ALL
+        let members: Vec<PrimalDual<VectorNet>> = Mode::ALL
             .iter()
             .map(|&mode| {
                 let model = VectorNetConfig::new().init(seed, &autodiff);
@@ -256,31 +251,12 @@ impl LabRun for AceRun {
     /// Per mode, the network (`strict`, …) and its multipliers, slacks and γs
     /// (`strict-duals`, …: λ, u and γ per layer as exact binary numbers).
     fn weights(&self) -> Result<crate::lab::ModelWeights, String> {
-        let mut out = Vec::with_capacity(2 * self.members.len());
-        for m in &self.members {
-            let key = m.mode().key();
-            out.push((key.to_string(), m.weights()?));
-            out.push((duals_key(m.mode()), m.duals().to_bytes()));
-        }
-        Ok(out)
+        super::save_members(self.members.iter().map(|m| (m.mode().key(), m)))
     }
 
     fn load_weights(&mut self, models: &[(String, Vec<u8>)], step: usize) -> Result<(), String> {
-        // Check every mode before changing any, so a bad file leaves the run as it was.
-        let mut loaded = Vec::with_capacity(self.members.len());
-        for m in &self.members {
-            let bytes = crate::weights::model(models, m.mode().key())?;
-            orbit_models::record::module_from_bytes(m.model(), bytes)?;
-            let duals = Duals::from_bytes(
-                crate::weights::model(models, &duals_key(m.mode()))?,
-                m.layers(),
-            )
-            .map_err(|e| format!("the saved duals of {:?} are damaged: {e}", m.mode().key()))?;
-            loaded.push((bytes, duals));
-        }
-        for (m, (bytes, duals)) in self.members.iter_mut().zip(loaded) {
-            m.load_weights(bytes, duals, step)?;
-        }
+        let members = self.members.iter_mut().map(|m| (m.mode().key(), m));
+        super::load_members(members, models, step)?;
         for history in &mut self.losses {
             history.clear();
         }
