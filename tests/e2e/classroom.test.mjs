@@ -9,7 +9,7 @@ import { siteAndBrowser, open, percentOf, screenshot, output } from './harness.m
 
 const site = siteAndBrowser();
 const require = createRequire(import.meta.url);
-const LABS = ['baseline', 'groups', 'signs', 'dimension', 'ace'];
+const LABS = ['baseline', 'groups', 'signs', 'dimension', 'ace', 'ace-digits'];
 
 async function visit(query = '', viewport = { width: 1360, height: 900 }, colorScheme = 'light') {
   const context = await site.browser.newContext({ viewport, colorScheme, acceptDownloads: true });

@@ -153,7 +153,7 @@ impl Lab for AceDigitsSettings {
         tour: &[
             TourStep {
                 link: "lab=ace-digits",
-                say: "Press Play: strict P4 mixes up 6 and 9, the Z2-CNN does not, and resilient ACE keeps slack where it needs it.",
+                say: "Press Play: strict P4 scores upside-down digits exactly as upright ones and its 6/9 boundary keeps flipping; the Z2-CNN never mixes them; see which layer resilient ACE keeps its slack in.",
             },
             TourStep {
                 link: "lab=ace-digits&rho=0.1",
