@@ -73,7 +73,7 @@ pub const KNOBS: &[Knob] = &[
         key: "fields",
         label: "Fields per layer (P4)",
         help: "Width of the P4 networks; the Z2-CNN gets about as many parameters as the strict P4 one.",
-        kind: Kind::Int { min: 1, max: 16 },
+        kind: Kind::Int { min: 1, max: 12 },
     },
     Knob {
         view_only: false,
@@ -142,6 +142,10 @@ pub const KNOBS: &[Knob] = &[
     },
 ];
 
+/// How many times the default step's work one step may take: four networks train in every
+/// step, and the default step already takes about 110 ms in the page.
+pub const MAX_STEP_WORK: usize = 10;
+
 impl Lab for AceDigitsSettings {
     const INFO: LabInfo = LabInfo {
         key: "ace-digits",
@@ -174,7 +178,45 @@ impl Lab for AceDigitsSettings {
         Box::new(AceDigitsRun::new(self, seed, device))
     }
 
+    /// Lowers the batch until one step is at most [`MAX_STEP_WORK`] times the default step's
+    /// work (a step's convolutions grow with batch × fields²).
+    fn fit_budget(&mut self) -> Option<String> {
+        let work = |s: &Self| s.batch * s.fields * s.fields;
+        let limit = MAX_STEP_WORK * work(&Self::default());
+        if work(self) <= limit {
+            return None;
+        }
+        let asked = self.batch;
+        self.batch = (limit / (self.fields * self.fields).max(1)).max(1);
+        Some(format!(
+            "fields={} with batch={asked} is more than {}× the default step's work, too much for a tab to train; using batch={}",
+            self.fields, MAX_STEP_WORK, self.batch
+        ))
+    }
+
     fn benchmark_parts(&self) -> Vec<(String, Self)> {
         vec![("all four models".to_string(), self.clone())]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link;
+
+    #[test]
+    fn an_absurd_step_is_cut_to_a_batch_a_tab_can_train() {
+        let d = link::decode("lab=ace-digits&fields=12&batch=256");
+        let crate::LabSettings::AceDigits(s) = &d.experiment.lab else {
+            panic!("an ace-digits experiment")
+        };
+        assert_eq!((s.fields, s.batch), (12, 80));
+        assert!(
+            d.notices.iter().any(|n| n.contains("using batch=80")),
+            "{:?}",
+            d.notices
+        );
+        let mut fine = AceDigitsSettings::default();
+        assert_eq!(fine.fit_budget(), None);
     }
 }
