@@ -169,12 +169,16 @@ impl GroupCnn {
         x: Tensor<4>,
         extra: impl Fn(usize, &Tensor<4>) -> Option<Tensor<4>>,
     ) -> Vec<Tensor<4>> {
-        let plus = |l: usize, input: &Tensor<4>, y: Tensor<4>| match extra(l, input) {
+        // `extra` sees each input before the convolution consumes it, so that without extras
+        // every tensor is used once and the backend may reuse its buffer (no clone kept alive).
+        let plus = |y: Tensor<4>, e: Option<Tensor<4>>| match e {
             Some(e) => y + e,
             None => y,
         };
-        let lifted = plus(0, &x, self.lift.forward(x.clone()));
-        let mut h = self.activation.forward(self.norms[0].forward(lifted));
+        let e = extra(0, &x);
+        let mut h = self
+            .activation
+            .forward(self.norms[0].forward(plus(self.lift.forward(x), e)));
         let mut out = Vec::with_capacity(self.norms.len());
         let blocks = self.convs.len().max(self.e4s.len());
         for (i, norm) in self.norms[1..=blocks].iter().enumerate() {
@@ -182,11 +186,12 @@ impl GroupCnn {
                 h = max_pool2d(h, MaxPoolOptions::new([2, 2]));
             }
             out.push(h.clone());
+            let e = extra(i + 1, &h);
             let y = match self.convs.get(i) {
-                Some(conv) => conv.forward(h.clone()),
-                None => self.e4s[i].forward(h.clone()),
+                Some(conv) => conv.forward(h),
+                None => self.e4s[i].forward(h),
             };
-            h = self.activation.forward(norm.forward(plus(i + 1, &h, y)));
+            h = self.activation.forward(norm.forward(plus(y, e)));
         }
         out.push(h);
         out
