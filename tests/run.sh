@@ -47,7 +47,10 @@ bash tests/size.sh
 say "end-to-end tests (Playwright, Debian's Chromium)"
 (cd tests && npm test)
 elapsed
+# The wasm memory's high-water mark steps once by about 2 MiB (14%) at some reset in about half
+# of the 2-minute runs and then stays flat; a leak keeps climbing. The short soak fails above
+# 20%, the 30-minute one (the default) above 10%. BENCHMARKS.md, "Training soak".
 say "a short training soak (2 minutes of 200-step runs on the CPU; the full one: node tests/soak.mjs)"
-node tests/soak.mjs --minutes 2 --interval 10 --warmup 6 --backends cpu --steps cpu:200
+node tests/soak.mjs --minutes 2 --interval 10 --warmup 6 --limit 20 --backends cpu --steps cpu:200
 elapsed
 say "all tests passed"
