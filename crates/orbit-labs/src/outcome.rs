@@ -25,12 +25,14 @@ pub struct StepOutcome {
 /// Why a run stopped early.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunError {
-    /// The loss became NaN or infinite.
+    /// The loss (or another trained number) became NaN, infinite or huge.
     Diverged {
         /// The step at which it happened.
         step: usize,
-        /// The non-finite loss.
-        loss: f64,
+        /// What blew up: "loss", or a trained number such as "γ_2 of ACE resilient".
+        quantity: String,
+        /// Its value.
+        value: f64,
     },
     /// The backend failed to execute or read back.
     Backend(String),
@@ -39,9 +41,13 @@ pub enum RunError {
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RunError::Diverged { step, loss } => write!(
+            RunError::Diverged {
+                step,
+                quantity,
+                value,
+            } => write!(
                 f,
-                "training diverged at step {step} (loss {loss}); lower the learning rate and reset"
+                "training diverged at step {step} ({quantity} {value}); lower the learning rate and reset"
             ),
             RunError::Backend(e) => write!(f, "the backend failed: {e}"),
         }
@@ -62,10 +68,19 @@ pub const DIVERGED_LOSS: f64 = 1e6;
 /// `Err(Diverged)` when a step's loss is non-finite or above [`DIVERGED_LOSS`], so that no
 /// NaN ever reaches a plot.
 pub fn check_loss(step: usize, loss: f64) -> Result<f64, RunError> {
-    if loss.is_finite() && loss <= DIVERGED_LOSS {
-        Ok(loss)
+    check_value(step, "loss", loss)
+}
+
+/// [`check_loss`] for another trained number (a γ or a multiplier), named in the message.
+pub fn check_value(step: usize, quantity: &str, value: f64) -> Result<f64, RunError> {
+    if value.is_finite() && value.abs() <= DIVERGED_LOSS {
+        Ok(value)
     } else {
-        Err(RunError::Diverged { step, loss })
+        Err(RunError::Diverged {
+            step,
+            quantity: quantity.to_string(),
+            value,
+        })
     }
 }
 
@@ -124,6 +139,12 @@ mod tests {
             assert!(matches!(e, RunError::Diverged { step: 7, .. }));
             assert!(e.to_string().contains("lower the learning rate"));
         }
+        let e = check_value(4, "λ_2 of ACE equality", -1e9).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "training diverged at step 4 (λ_2 of ACE equality -1000000000); lower the learning rate and reset"
+        );
+        assert_eq!(check_value(4, "γ_1", -0.5), Ok(-0.5));
     }
 
     #[test]

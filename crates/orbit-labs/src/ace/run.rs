@@ -13,7 +13,7 @@ use orbit_math::stats::normalised_error;
 use orbit_models::Yielder;
 use orbit_models::ace::{Mode, PrimalDual, PrimalDualSettings, VectorNet, VectorNetConfig};
 
-use super::{AceSettings, TEST_SETS};
+use super::{AceSettings, TEST_SETS, check_duals};
 use crate::lab::{LabRun, LabView, LocalFuture};
 use crate::metrics::Metrics;
 use crate::outcome::{Due, RunError, StepOutcome, check_loss};
@@ -130,9 +130,7 @@ impl AceRun {
                 .step(self.train_x.clone(), self.train_y.clone())
                 .await?;
             let loss = check_loss(self.steps + 1, f64::from(loss))?;
-            for g in member.gamma().iter().chain(member.lambda()) {
-                check_loss(self.steps + 1, *g)?;
-            }
+            check_duals(self.steps + 1, member.mode().label(), member)?;
             history.push(loss);
             losses.push((member.mode().label().to_string(), loss));
         }

@@ -1,10 +1,26 @@
-//! Weights files of the ACE labs: per model its network and, beside it, its multipliers,
+//! What the ACE labs share about their trained numbers: stopping on a γ or λ that blew up,
+//! and weights files: per model its network and, beside it, its multipliers,
 //! slacks and γs (λ, u and γ per layer as exact binary numbers), so that constrained training
 //! continues where it was.
 
 use orbit_models::ace::{Branched, Duals, PrimalDual};
 
 use crate::lab::ModelWeights;
+use crate::outcome::{RunError, check_value};
+
+/// Stops a run whose γ or multiplier λ blew up, naming which (`γ_2 of ACE resilient`).
+pub(crate) fn check_duals<M: Branched>(
+    step: usize,
+    label: &str,
+    trainer: &PrimalDual<M>,
+) -> Result<(), RunError> {
+    for (name, values) in [("γ", trainer.gamma()), ("λ", trainer.lambda())] {
+        for (l, v) in values.iter().enumerate() {
+            check_value(step, &format!("{name}_{} of {label}", l + 1), *v)?;
+        }
+    }
+    Ok(())
+}
 
 /// The name of a model's dual state in a weights file.
 fn duals_key(key: &str) -> String {

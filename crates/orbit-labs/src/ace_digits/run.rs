@@ -197,9 +197,7 @@ impl AceDigitsRun {
                 })
                 .await?;
             let loss = check_loss(step, f64::from(loss))?;
-            for g in member.trainer.gamma().iter().chain(member.trainer.lambda()) {
-                check_loss(step, *g)?;
-            }
+            crate::ace::check_duals(step, member.label, &member.trainer)?;
             member.losses.push(loss);
             losses.push((member.label.to_string(), loss));
             self.pause().await;
