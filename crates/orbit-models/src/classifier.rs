@@ -289,13 +289,24 @@ pub async fn evaluate_yielding<M: ImageClassifier>(
     device: &Device,
     yielder: Option<&Yielder>,
 ) -> Result<Evaluation, ExecutionError> {
+    evaluate_with(|x| model.logits(x), set, device, yielder).await
+}
+
+/// [`evaluate_yielding`] for any function from images to logits (e.g. a network with some of
+/// its parts dropped).
+pub async fn evaluate_with(
+    logits: impl Fn(Tensor<4>) -> Tensor<2>,
+    set: &ImageSet,
+    device: &Device,
+    yielder: Option<&Yielder>,
+) -> Result<Evaluation, ExecutionError> {
     let loss_fn = CrossEntropyLossConfig::new().init(device);
     let rows: Vec<usize> = (0..set.len()).collect();
     let mut predictions = Vec::with_capacity(set.len());
     let mut loss_sum = 0.0;
     for chunk in rows.chunks(EVAL_CHUNK) {
         let (x, y) = set.tensors(chunk, device);
-        let logits = model.logits(x);
+        let logits = logits(x);
         let loss = loss_fn.forward(logits.clone(), y);
         let predicted = logits.argmax(1).into_data_async().await?;
         predictions.extend(predicted.iter::<i64>().map(|p| p as u8));

@@ -31,7 +31,8 @@ fn colour(mode: Mode, layer: usize) -> &'static str {
     SHADES[m][layer.min(LAYERS - 1)]
 }
 
-fn number(v: Option<f64>) -> String {
+/// A metric for a table: scientific notation below 0.01, a dash when missing or not finite.
+pub(super) fn number(v: Option<f64>) -> String {
     match v {
         Some(v) if v.is_finite() && v.abs() < 0.01 && v != 0.0 => format!("{v:.1e}"),
         Some(v) if v.is_finite() => format!("{v:.3}"),

@@ -3,22 +3,23 @@
 //! u over training; each model's confusion-matrix rows for 6 and 9; and what the run shows.
 
 use leptos::prelude::*;
-use orbit_labs::ace_digits::{AceDigitsPanels, DigitsMember};
+use orbit_labs::ace_digits::{AceDigitsPanels, DigitsMember, LAYERS, MODELS as NAMED};
 
+use super::ace::number;
 use super::{latest, percent, report_points};
 use crate::components::figure_save::SaveFigure;
 use crate::components::plot::{LinePlot, Series, YScale};
 use crate::session::Session;
 
-/// Layers of every network (one γ each).
-const LAYERS: usize = 3;
+/// A colour per model, in the lab's table order.
+const COLOURS: [&str; 4] = ["#6b7280", "#db2777", "#4f46e5", "#0d9488"];
 
 /// The four models: metric key, name, colour.
 const MODELS: [(&str, &str, &str); 4] = [
-    ("z2", "Z2-CNN", "#6b7280"),
-    ("strict", "P4, strict (γ ≡ 0)", "#db2777"),
-    ("equality", "P4 + branches, ACE equality", "#4f46e5"),
-    ("resilient", "P4 + branches, ACE resilient", "#0d9488"),
+    (NAMED[0].0, NAMED[0].1, COLOURS[0]),
+    (NAMED[1].0, NAMED[1].1, COLOURS[1]),
+    (NAMED[2].0, NAMED[2].1, COLOURS[2]),
+    (NAMED[3].0, NAMED[3].1, COLOURS[3]),
 ];
 
 /// The ACE models, whose γ, λ (and u) are reported.
@@ -28,14 +29,6 @@ fn pct(v: Option<f64>) -> String {
     v.filter(|v| v.is_finite())
         .map(|v| format!("{:.1}%", 100.0 * v))
         .unwrap_or_else(|| "–".into())
-}
-
-fn number(v: Option<f64>) -> String {
-    match v {
-        Some(v) if v.is_finite() && v.abs() < 0.01 && v != 0.0 => format!("{v:.1e}"),
-        Some(v) if v.is_finite() => format!("{v:.3}"),
-        _ => "–".into(),
-    }
 }
 
 /// The table of models.

@@ -62,6 +62,58 @@ impl Default for AceSettings {
 /// Held-out sets the test errors are measured on.
 pub const TEST_SETS: usize = 1000;
 
+/// The primal step size η_p (`lr`), shared by both ACE labs.
+pub const PRIMAL_LR_KNOB: Knob = Knob {
+    view_only: false,
+    key: "lr",
+    label: "Primal step size η_p",
+    help: "Adam's step size for the weights and the γs (and the slacks' step size).",
+    kind: Kind::Float {
+        min: 1e-4,
+        max: 10.0,
+        log: true,
+    },
+};
+
+/// The dual step size η_d (`dual`), shared by both ACE labs.
+pub const DUAL_LR_KNOB: Knob = Knob {
+    view_only: false,
+    key: "dual",
+    label: "Dual step size η_d",
+    help: "How fast the multipliers λ grow while a constraint is violated.",
+    kind: Kind::Float {
+        min: 1e-4,
+        max: 10.0,
+        log: true,
+    },
+};
+
+/// The augmented term c (`c`), shared by both ACE labs.
+pub const AUGMENTED_KNOB: Knob = Knob {
+    view_only: false,
+    key: "c",
+    label: "Augmented term c",
+    help: "Adds c·(violation)² to the Lagrangian; 0 is plain descent–ascent, which makes γ swing.",
+    kind: Kind::Float {
+        min: 0.0,
+        max: 10.0,
+        log: false,
+    },
+};
+
+/// The resilient slack's cost ρ (`rho`), shared by both ACE labs.
+pub const SLACK_COST_KNOB: Knob = Knob {
+    view_only: false,
+    key: "rho",
+    label: "Slack cost ρ",
+    help: "The resilient mode pays (ρ/2)·u² for a slack u: lower lets layers keep more of their branch.",
+    kind: Kind::Float {
+        min: 0.01,
+        max: 100.0,
+        log: true,
+    },
+};
+
 /// The lab's knobs.
 pub const KNOBS: &[Knob] = &[
     Knob {
@@ -75,50 +127,10 @@ pub const KNOBS: &[Knob] = &[
             log: false,
         },
     },
-    Knob {
-        view_only: false,
-        key: "lr",
-        label: "Primal step size η_p",
-        help: "Adam's step size for the weights and the γs (and the slacks' step size).",
-        kind: Kind::Float {
-            min: 1e-4,
-            max: 10.0,
-            log: true,
-        },
-    },
-    Knob {
-        view_only: false,
-        key: "dual",
-        label: "Dual step size η_d",
-        help: "How fast the multipliers λ grow while a constraint is violated.",
-        kind: Kind::Float {
-            min: 1e-4,
-            max: 10.0,
-            log: true,
-        },
-    },
-    Knob {
-        view_only: false,
-        key: "c",
-        label: "Augmented term c",
-        help: "Adds c·(violation)² to the Lagrangian; 0 is plain descent–ascent, which makes γ swing.",
-        kind: Kind::Float {
-            min: 0.0,
-            max: 10.0,
-            log: false,
-        },
-    },
-    Knob {
-        view_only: false,
-        key: "rho",
-        label: "Slack cost ρ",
-        help: "The resilient mode pays (ρ/2)·u² for a slack u: lower lets layers keep more of their branch.",
-        kind: Kind::Float {
-            min: 0.01,
-            max: 100.0,
-            log: true,
-        },
-    },
+    PRIMAL_LR_KNOB,
+    DUAL_LR_KNOB,
+    AUGMENTED_KNOB,
+    SLACK_COST_KNOB,
     Knob {
         view_only: false,
         key: "train",

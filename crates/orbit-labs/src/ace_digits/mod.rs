@@ -6,12 +6,13 @@
 
 mod run;
 
-pub use run::{AceDigitsPanels, AceDigitsRun, DigitsMember};
+pub use run::{AceDigitsPanels, AceDigitsRun, DigitsMember, LAYERS, MODELS};
 
 use burn::tensor::Device;
 use orbit_math::dimension::Points;
 use serde::{Deserialize, Serialize};
 
+use crate::ace::{AUGMENTED_KNOB, DUAL_LR_KNOB, PRIMAL_LR_KNOB, SLACK_COST_KNOB};
 use crate::knob::{Kind, Knob};
 use crate::lab::{Lab, LabInfo, LabRun, TourStep};
 
@@ -75,50 +76,10 @@ pub const KNOBS: &[Knob] = &[
         help: "Width of the P4 networks; the Z2-CNN gets about as many parameters as the strict P4 one.",
         kind: Kind::Int { min: 1, max: 12 },
     },
-    Knob {
-        view_only: false,
-        key: "lr",
-        label: "Primal step size η_p",
-        help: "Adam's step size for the weights and the γs (and the slacks' step size).",
-        kind: Kind::Float {
-            min: 1e-4,
-            max: 10.0,
-            log: true,
-        },
-    },
-    Knob {
-        view_only: false,
-        key: "dual",
-        label: "Dual step size η_d",
-        help: "How fast the multipliers λ grow while a constraint is violated.",
-        kind: Kind::Float {
-            min: 1e-4,
-            max: 10.0,
-            log: true,
-        },
-    },
-    Knob {
-        view_only: false,
-        key: "c",
-        label: "Augmented term c",
-        help: "Adds c·(violation)² to the Lagrangian; 0 is plain descent–ascent.",
-        kind: Kind::Float {
-            min: 0.0,
-            max: 10.0,
-            log: false,
-        },
-    },
-    Knob {
-        view_only: false,
-        key: "rho",
-        label: "Slack cost ρ",
-        help: "The resilient mode pays (ρ/2)·u² for a slack u: lower lets layers keep more of their branch.",
-        kind: Kind::Float {
-            min: 0.01,
-            max: 100.0,
-            log: true,
-        },
-    },
+    PRIMAL_LR_KNOB,
+    DUAL_LR_KNOB,
+    AUGMENTED_KNOB,
+    SLACK_COST_KNOB,
     Knob {
         view_only: false,
         key: "batch",

@@ -11,6 +11,7 @@ use burn::tensor::Device;
 use orbit_math::Rng;
 use orbit_math::group::{Element, Group, rotate_by_angle};
 use orbit_models::ace::{BranchedCnn, BranchedCnnConfig, Mode, PrimalDual, PrimalDualSettings};
+use orbit_models::classifier::evaluate_with;
 use orbit_models::{ImageSet, Yielder};
 
 use super::AceDigitsSettings;
@@ -22,6 +23,14 @@ use crate::outcome::{Due, RunError, StepOutcome, check_loss};
 
 /// Layers of every network (lifting layer included), one γ each.
 pub const LAYERS: usize = 3;
+
+/// The four models in table order: metric key and name.
+pub const MODELS: [(&str, &str); 4] = [
+    ("z2", "Z2-CNN"),
+    ("strict", "P4, strict (γ ≡ 0)"),
+    ("equality", "P4 + branches, ACE equality"),
+    ("resilient", "P4 + branches, ACE resilient"),
+];
 
 /// The digits whose confusion the lab is about.
 const SIX: u8 = 6;
@@ -122,30 +131,17 @@ impl AceDigitsRun {
                 losses: Vec::new(),
             }
         };
-        let members = vec![
-            member("z2", "Z2-CNN", Group::Trivial, z2_fields, Mode::Strict),
-            member(
-                "strict",
-                "P4, strict (γ ≡ 0)",
-                Group::C4,
-                fields,
-                Mode::Strict,
-            ),
-            member(
-                "equality",
-                "P4 + branches, ACE equality",
-                Group::C4,
-                fields,
-                Mode::Equality,
-            ),
-            member(
-                "resilient",
-                "P4 + branches, ACE resilient",
-                Group::C4,
-                fields,
-                Mode::Resilient,
-            ),
+        let models = [
+            (Group::Trivial, z2_fields, Mode::Strict),
+            (Group::C4, fields, Mode::Strict),
+            (Group::C4, fields, Mode::Equality),
+            (Group::C4, fields, Mode::Resilient),
         ];
+        let members = MODELS
+            .iter()
+            .zip(models)
+            .map(|(&(key, label), (group, fields, mode))| member(key, label, group, fields, mode))
+            .collect();
         Self {
             settings: settings.clone(),
             members,
@@ -214,20 +210,9 @@ impl AceDigitsRun {
         branch: bool,
         set: &ImageSet,
     ) -> Result<(f64, Vec<u8>), RunError> {
-        let rows: Vec<usize> = (0..set.len()).collect();
-        let mut predictions = Vec::with_capacity(set.len());
-        for chunk in rows.chunks(256) {
-            let (x, _) = set.tensors(chunk, &self.device);
-            let predicted = model.forward(x, branch).argmax(1).into_data_async().await?;
-            predictions.extend(predicted.iter::<i64>().map(|p| p as u8));
-            self.pause().await;
-        }
-        let correct = predictions
-            .iter()
-            .zip(&set.labels)
-            .filter(|(p, l)| p == l)
-            .count();
-        Ok((correct as f64 / set.len().max(1) as f64, predictions))
+        let logits = |x| model.forward(x, branch);
+        let e = evaluate_with(logits, set, &self.device, self.yielder.as_ref()).await?;
+        Ok((e.accuracy, e.predictions))
     }
 
     /// Every model's accuracies, 6/9 confusions, γ, λ and u.
