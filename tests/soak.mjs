@@ -1,7 +1,7 @@
 // The training soak: the group-action lab trains for a long time in headless Chromium on each
-// backend asked for, and the page's memory is sampled at a fixed interval: the wasm module's
-// linear memory (which never shrinks, so any leak in the Rust side shows as growth) and the
-// JavaScript heap after a forced garbage collection. A finished run is reset and played again,
+// backend asked for, and the page's memory is sampled at a fixed interval: the wasm linear
+// memory of the page and of its training worker together (it never shrinks, so any leak in the
+// Rust side shows as growth) and the page's JavaScript heap after a forced garbage collection. A finished run is reset and played again,
 // so leaks across runs count too. Growth is measured from the warm-up's largest sample (the
 // first `--warmup` samples) to the largest later one; more than `--limit` percent (10 by
 // default) fails.
@@ -34,6 +34,18 @@ function keepWasm() {
   });
 }
 
+/**
+ * Bytes of WebAssembly memory of the page and of its training worker together (the run lives
+ * in the worker; the page's own module holds the views).
+ */
+async function wasmBytes(page) {
+  let bytes = await page.evaluate(() => window.__wasm?.memory?.buffer.byteLength ?? 0);
+  for (const worker of page.workers()) {
+    bytes += await worker.evaluate(() => self.__wasm?.memory?.buffer.byteLength ?? 0);
+  }
+  return bytes || NaN;
+}
+
 async function soak(browser, origin, backend) {
   const link = `?lab=groups&backend=${backend}&steps=${budgets[backend] ?? 20000}`;
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
@@ -56,7 +68,7 @@ async function soak(browser, origin, backend) {
       const status = await page.getByTestId('status').innerText();
       if (status.startsWith('Finished')) {
         restarts += 1;
-        const wasm = await page.evaluate(() => window.__wasm?.memory?.buffer.byteLength ?? NaN);
+        const wasm = await wasmBytes(page);
         console.log(`${backend} run ${restarts} finished at ${((Date.now() - started) / 60_000).toFixed(1)} min: wasm ${(wasm / 2 ** 20).toFixed(1)} MiB`);
         await page.getByTestId('reset').click();
         await backendReady(page, 900_000);
@@ -67,9 +79,9 @@ async function soak(browser, origin, backend) {
     }
     await cdp.send('HeapProfiler.collectGarbage');
     const sample = await page.evaluate(() => ({
-      wasm: window.__wasm?.memory?.buffer.byteLength ?? NaN,
       steps: parseInt(document.querySelector('[data-testid=step-count]').innerText, 10),
     }));
+    sample.wasm = await wasmBytes(page);
     sample.heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
     sample.minute = (Date.now() - started) / 60_000;
     samples.push(sample);

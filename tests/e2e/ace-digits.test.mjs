@@ -22,11 +22,13 @@ test('ACE on digits: strict P4 cannot tell upside down from upright, the Z2-CNN 
   await page.getByTestId('status').filter({ hasText: 'Finished' }).waitFor({ timeout: 600_000 });
   const seconds = (Date.now() - started) / 1000;
   const training = await p.longTasks();
+  const frames = await p.frames();
   const worst = (tasks) => (tasks.length ? Math.max(...tasks) : 0);
   const backend = await page.getByTestId('backend-badge').innerText();
-  console.log(`ace-digits default run in the page (${backend.replace(/\s+/g, ' ').slice(0, 160)}): ${seconds.toFixed(1)} s for 600 steps of 4 models; worst main-thread task while auto timed WebGPU in the background ${worst(choosing).toFixed(0)} ms (${choosing.length} over 50 ms), after the choice ${worst(training).toFixed(0)} ms (${training.length} over 50 ms)`);
-  // A frozen tab is a failure; the 50 ms figures are benchmarks, reported above. The WebGPU
-  // warm-up on the main thread is issue 11's (training in a worker), reported, not asserted.
+  console.log(`ace-digits default run in the page (${backend.replace(/\s+/g, ' ').slice(0, 160)}): ${seconds.toFixed(1)} s for 600 steps of 4 models; worst main-thread task while auto timed WebGPU in the background ${worst(choosing).toFixed(0)} ms (${choosing.length} over 50 ms), after the choice ${worst(training).toFixed(0)} ms (${training.length} over 50 ms); frames after the choice: ${frames.count}, median ${frames.median.toFixed(1)} ms, worst 1% ${frames.worst1.toFixed(1)} ms`);
+  // A frozen tab is a failure, while auto times WebGPU (in the training worker) and after; the
+  // 50 ms and frame figures are benchmarks, reported above.
+  assert.ok(worst(choosing) < 250, `a main-thread task took ${worst(choosing)} ms while auto chose`);
   assert.ok(worst(training) < 250, `a main-thread task took ${worst(training)} ms`);
 
   // Strict P4 is exactly rotation invariant: upside-down digits score as upright ones.

@@ -88,6 +88,16 @@ export async function open(context, url) {
       window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
     });
     window.__longTasks = [];
+    // Every frame's interval (requestAnimationFrame to requestAnimationFrame), for frame-time
+    // figures while training.
+    window.__frames = [];
+    let last = 0;
+    const frame = (t) => {
+      if (last) window.__frames.push(t - last);
+      last = t;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push(e.duration);
     }).observe({ type: 'longtask', buffered: true });
@@ -99,16 +109,30 @@ export async function open(context, url) {
     errors,
     longTasks: () => page.evaluate(() => window.__longTasks.slice()),
     cspViolations: () => page.evaluate(() => window.__cspViolations.slice()),
-    resetLongTasks: () => page.evaluate(() => { window.__longTasks = []; }),
+    resetLongTasks: () => page.evaluate(() => { window.__longTasks = []; window.__frames = []; }),
+    /** Frame intervals since `resetLongTasks()`: count, median and worst 1% (ms). */
+    frames: () =>
+      page.evaluate(() => {
+        const f = window.__frames.slice().sort((a, b) => a - b);
+        const at = (q) => (f.length ? f[Math.min(f.length - 1, Math.floor(q * f.length))] : NaN);
+        return { count: f.length, median: at(0.5), worst1: at(0.99), worst: f.length ? f[f.length - 1] : NaN };
+      }),
   };
 }
 
-/** Waits until the backend badge names the backend in use; returns its text. */
+/**
+ * Waits until the backend badge names the backend in use and the run is built (its status is
+ * no longer "Preparing"); returns the badge's text. (Play itself is usable before that: pressed
+ * early, the run starts once it is built.)
+ */
 export async function backendReady(page, timeout = 240_000) {
   const kind = page.getByTestId('backend-kind');
   await kind.waitFor({ timeout });
   await page.waitForFunction(
-    () => !document.querySelector('[data-testid=play]')?.disabled,
+    () => {
+      const status = document.querySelector('[data-testid=status]')?.innerText ?? '';
+      return status !== '' && !status.startsWith('Preparing');
+    },
     null,
     { timeout },
   );

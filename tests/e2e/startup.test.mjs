@@ -16,7 +16,14 @@ async function visit(query) {
 }
 
 const playEnabled = (page, timeout = 60_000) =>
-  page.waitForFunction(() => !document.querySelector('[data-testid=play]')?.disabled, null, { timeout });
+  page.waitForFunction(
+    () => {
+      const play = document.querySelector('[data-testid=play]');
+      return play && !play.disabled;
+    },
+    null,
+    { timeout },
+  );
 
 const steps = async (page) => parseInt(await page.getByTestId('step-count').innerText(), 10);
 

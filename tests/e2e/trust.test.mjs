@@ -10,7 +10,11 @@ const site = siteAndBrowser();
 
 async function visit(query, init) {
   const context = await site.browser.newContext({ viewport: { width: 1360, height: 900 } });
-  if (init) await context.addInitScript(init);
+  if (init) {
+    // In the page and in its training worker (where the run's GPU device is made).
+    await context.addInitScript(init);
+    context.on('page', (page) => page.on('worker', (worker) => worker.evaluate(init).catch(() => {})));
+  }
   const p = await open(context, `${site.server.origin}/${query}`);
   p.close = () => context.close();
   return p;
@@ -151,14 +155,15 @@ for (const { lab, link } of [
   });
 }
 
-// Captures every GPUDevice the page creates, so the test can destroy it as a lost GPU would.
+// Captures every GPUDevice the page (or its worker) creates, so the test can destroy it as a
+// lost GPU would.
 function captureGpuDevices() {
-  window.__gpuDevices = [];
-  if (!('GPUAdapter' in window)) return;
+  globalThis.__gpuDevices = [];
+  if (!('GPUAdapter' in globalThis)) return;
   const request = GPUAdapter.prototype.requestDevice;
   GPUAdapter.prototype.requestDevice = async function (...args) {
     const device = await request.apply(this, args);
-    window.__gpuDevices.push(device);
+    globalThis.__gpuDevices.push(device);
     return device;
   };
 }
@@ -172,10 +177,12 @@ test('WebGPU lost mid-run: the run moves to the CPU with its settings and says w
   assert.equal(kind, 'WebGPU', 'the run starts on WebGPU (the software adapter here)');
   await page.getByTestId('play').click();
   await stepsPast(page, 5);
-  const devices = await page.evaluate(() => {
-    for (const d of window.__gpuDevices) d.destroy();
-    return window.__gpuDevices.length;
-  });
+  const destroy = () => {
+    for (const d of globalThis.__gpuDevices ?? []) d.destroy();
+    return globalThis.__gpuDevices?.length ?? 0;
+  };
+  let devices = await page.evaluate(destroy);
+  for (const worker of page.workers()) devices += await worker.evaluate(destroy);
   assert.ok(devices > 0, 'the page created a GPU device');
   await page.getByTestId('backend-reason').filter({ hasText: 'lost' }).waitFor({ timeout: 120_000 });
   const badge = (await page.getByTestId('backend-badge').innerText()).replace(/\s+/g, ' ');

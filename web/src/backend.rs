@@ -6,6 +6,8 @@ use std::cell::{Cell, RefCell};
 use orbit_labs::Experiment;
 use orbit_labs::backend::{self, BackendChoice, BackendKind, WebGpuProbe};
 
+use serde::{Deserialize, Serialize};
+
 use crate::browser;
 
 thread_local! {
@@ -15,7 +17,7 @@ thread_local! {
 }
 
 /// What the badge shows about the backend in use.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BackendStatus {
     /// The backend in use.
     pub kind: BackendKind,

@@ -1,22 +1,35 @@
-//! Thin helpers over the browser: time, yielding, the address bar and the clipboard.
+//! Thin helpers over the browser: time, yielding, the address bar and the clipboard. Time,
+//! timers, yielding and `navigator.gpu` work in the training worker too.
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use wasm_bindgen_futures::JsFuture;
 
-/// Milliseconds since the page started (`performance.now()`).
+#[wasm_bindgen]
+extern "C" {
+    /// The global `setTimeout`, in a page or a worker.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &js_sys::Function, ms: i32) -> JsValue;
+}
+
+/// A property of the global object (`window` in the page, `self` in a worker).
+fn global(name: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(name))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// Milliseconds since the page (or worker) started (`performance.now()`).
 pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
+    global("performance")
+        .map(|p| p.unchecked_into::<web_sys::Performance>().now())
         .unwrap_or(0.0)
 }
 
 /// Resolves after `ms` milliseconds via `setTimeout`, letting the browser run other tasks.
 pub async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
+        set_timeout(&resolve, ms);
     });
     let _ = JsFuture::from(promise).await;
 }
@@ -34,9 +47,7 @@ pub async fn yield_now() {
                 let _ = js_sys::Reflect::set(&resolve, &JsValue::from_str("port"), &keep);
             }
             Err(_) => {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-                }
+                set_timeout(&resolve, 0);
             }
         }
     });
@@ -77,10 +88,10 @@ pub async fn copy_text(text: &str) -> bool {
     JsFuture::from(promise).await.is_ok()
 }
 
-/// Whether `navigator.gpu` exists (the browser exposes WebGPU at all).
+/// Whether `navigator.gpu` exists (the browser exposes WebGPU at all), in a page or a worker.
 pub fn has_navigator_gpu() -> bool {
-    web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("gpu")).ok())
+    global("navigator")
+        .and_then(|n| js_sys::Reflect::get(&n, &JsValue::from_str("gpu")).ok())
         .is_some_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
 }
 

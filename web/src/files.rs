@@ -14,6 +14,14 @@ pub fn save_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
     save_blob(name, &blob)
 }
 
+/// Saves `bytes` as a file called `name`.
+pub fn save_bytes(name: &str, bytes: &[u8]) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
+        .map_err(|_| "the browser could not make the file".to_string())?;
+    save_blob(name, &blob)
+}
+
 /// Saves a blob as a file called `name`.
 pub fn save_blob(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
     let document = web_sys::window()

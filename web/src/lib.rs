@@ -2,8 +2,9 @@
 //!
 //! It owns no math. [`session::Session`] holds the page's signals around one
 //! [`orbit_labs::Experiment`]: the controls edit it, the URL mirrors it (replace, not push), and
-//! [`runner`] trains the [`orbit_labs::Run`] built from it in chunks that yield to the browser
-//! between them. [`backend`] probes WebGPU once per page and times a warm-up step against the
+//! [`training`] trains the [`orbit_labs::Run`] built from it in a Web Worker
+//! ([`runner`] is the page's side), or in the page in chunks that yield between them when no
+//! worker starts. [`backend`] probes WebGPU once per page and times a warm-up step against the
 //! CPU backend. [`components`] are the views: controls, plots, the backend badge, notices.
 //! [`panic`] turns a panic into an error panel instead of a dead page.
 #![cfg(target_arch = "wasm32")]
@@ -18,12 +19,17 @@ pub mod panic;
 pub mod runner;
 pub mod runtime;
 pub mod session;
+pub mod training;
 pub mod views;
 
 /// Installs the panic panel and mounts [`app::App`] on `<body>`; runs when the module loads.
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
     runtime::run_constructors_once();
+    if web_sys::window().is_none() {
+        // The training worker (see `training::worker`): it has no page to mount.
+        return;
+    }
     panic::install();
     logger::install();
     leptos::mount::mount_to_body(app::App);

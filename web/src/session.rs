@@ -6,13 +6,14 @@ use orbit_labs::lab::LabView;
 use orbit_labs::presentation::Presentation;
 use orbit_labs::{Experiment, Metrics, link};
 use orbit_math::dimension::Points;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::backend::BackendStatus;
 use crate::{browser, runner};
 
 /// Where the current run stands.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum RunStatus {
     /// Choosing the backend or building the run.
     Preparing(String),
@@ -27,7 +28,7 @@ pub enum RunStatus {
 }
 
 /// The held-out images of a classification lab and the model's latest predictions.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
     /// True class of every test image.
     pub labels: Vec<u8>,
@@ -40,7 +41,7 @@ pub struct Classification {
 }
 
 /// What the page asks the runner to do with the run's weights.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum WeightsRequest {
     /// Save them as a file.
     Save,
@@ -107,10 +108,13 @@ impl Session {
     /// the first run (paused).
     pub fn from_location() -> Self {
         let decoded = link::decode(&browser::location_search());
+        let auto = decoded.experiment.backend == orbit_labs::BackendPreference::Auto;
         let session = Self {
             experiment: RwSignal::new(decoded.experiment),
             notices: RwSignal::new(decoded.notices),
-            backend: RwSignal::new(None),
+            // `auto` starts on the default CPU backend at once (see `training::run_loop`); the
+            // badge says so from the first frame.
+            backend: RwSignal::new(auto.then(BackendStatus::provisional)),
             playing: RwSignal::new(false),
             pending_steps: RwSignal::new(0),
             generation: RwSignal::new(0),
@@ -131,6 +135,7 @@ impl Session {
             has_weights: RwSignal::new(false),
         };
         session.sync_url();
+        runner::install(session);
         session.reset();
         session
     }
@@ -192,7 +197,7 @@ impl Session {
         self.view.set(None);
         self.speed.set(0.0);
         self.pending_steps.set(0);
-        runner::spawn(*self, self.generation.get_untracked());
+        runner::start(*self, self.generation.get_untracked());
     }
 
     /// Sets one knob to a validated value, rewrites the URL and restarts the run.
@@ -230,6 +235,7 @@ impl Session {
     pub fn step_once(&self) {
         self.playing.set(false);
         self.pending_steps.update(|p| *p += 1);
+        runner::request_step();
     }
 
     /// Handles a keyboard shortcut: space plays or pauses, `s` steps, `r` resets, `p` turns

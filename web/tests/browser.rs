@@ -204,3 +204,66 @@ async fn group_cnns_are_equivariant_in_the_browser_on_every_backend() {
         }
     }
 }
+
+/// What the training worker posts reaches the page whole: a report with a NaN and every lab's
+/// view, encoded as the worker encodes them, structured-cloned as `postMessage` clones them,
+/// and decoded as the page decodes them.
+#[wasm_bindgen_test]
+async fn events_cross_the_worker_boundary_whole() {
+    use orbit_labs::registry::SentView;
+    use orbit_labs::{LabId, Metrics};
+    use orbit_web::training::events::{Envelope, Event};
+    use wasm_bindgen::{JsCast, JsValue};
+
+    let clone = |value: &JsValue| -> JsValue {
+        let f = js_sys::Reflect::get(&js_sys::global(), &"structuredClone".into())
+            .expect("structuredClone")
+            .unchecked_into::<js_sys::Function>();
+        f.call1(&JsValue::NULL, value).expect("clones")
+    };
+    let cross = |event: Event| -> Event {
+        let sent = serde_wasm_bindgen::to_value(&Envelope {
+            generation: 7,
+            event,
+        })
+        .expect("encodes");
+        let back: Envelope = serde_wasm_bindgen::from_value(clone(&sent)).expect("decodes");
+        assert_eq!(back.generation, 7);
+        back.event
+    };
+
+    let report = Metrics::new(3).with("loss", 0.5).with("gap", f64::NAN);
+    let Event::Progress { steps, reports, .. } = cross(Event::Progress {
+        steps: 3,
+        losses: vec![("MLP".into(), 3.0, 0.5)],
+        reports: vec![report],
+        advice: None,
+    }) else {
+        panic!("a progress event comes back as one")
+    };
+    assert_eq!(steps, 3);
+    assert_eq!(reports[0].get("loss"), Some(0.5));
+    assert!(
+        reports[0].get("gap").is_some_and(f64::is_nan),
+        "NaN stays NaN"
+    );
+
+    for id in LabId::ALL {
+        let experiment = Experiment {
+            lab: LabSettings::default_for(id),
+            ..Default::default()
+        };
+        let mut run = Run::new(&experiment, &Device::flex());
+        run.step().await.expect("a step");
+        run.report().await.expect("a report");
+        let Some(view) = run.view(&experiment.lab).await.expect("a view") else {
+            continue;
+        };
+        let text = serde_json::to_string(&SentView(view.clone())).unwrap();
+        let Event::View(Some(back)) = cross(Event::View(Some(SentView(view.clone())))) else {
+            panic!("{id:?}: a view comes back as one")
+        };
+        assert_eq!((*back.0).type_id(), (*view).type_id(), "{id:?}");
+        assert_eq!(serde_json::to_string(&back).unwrap(), text, "{id:?}");
+    }
+}

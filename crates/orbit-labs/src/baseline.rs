@@ -85,6 +85,8 @@ pub const KNOBS: &[Knob] = &[
 pub const MODEL_NAME: &str = "MLP";
 
 impl Lab for BaselineSettings {
+    type View = ();
+
     const INFO: LabInfo = LabInfo {
         key: "baseline",
         title: "Baseline: an MLP on handwritten digits",

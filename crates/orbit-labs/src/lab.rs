@@ -64,6 +64,11 @@ pub trait Lab: Clone + Default + PartialEq + Serialize + DeserializeOwned + 'sta
     /// The lab's words and knobs.
     const INFO: LabInfo;
 
+    /// What the lab's page view draws (the type inside the [`LabView`] its run returns); `()`
+    /// for a lab without a view of its own. Plain data that serialises, so that a view made in
+    /// the page's training worker crosses to the page (see [`crate::registry::SentView`]).
+    type View: Clone + Serialize + DeserializeOwned + Send + Sync + 'static;
+
     /// Builds the run these settings describe (data, models, optimisers) on `device`, from
     /// `seed`; `points` are the user's own, for labs that read them.
     fn build(&self, seed: u64, device: &Device, points: Option<&Points>) -> Box<dyn LabRun>;

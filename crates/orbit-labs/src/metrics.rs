@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One report of a run: the step it was taken at and the lab's metrics under self-explaining
 /// names (`loss`, `train_accuracy`, `test_accuracy`, …). Serialises to one flat JSON object.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// Training steps taken when the report was made.
     pub step: usize,

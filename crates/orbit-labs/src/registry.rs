@@ -11,7 +11,7 @@ use orbit_math::dimension::Points;
 use serde::{Deserialize, Serialize};
 
 use crate::knob::{Choice, Knob};
-use crate::lab::{Lab, LabInfo, LabRun};
+use crate::lab::{Lab, LabInfo, LabRun, LabView};
 
 macro_rules! labs {
     ($($(#[$doc:meta])* $variant:ident => $($settings:ident)::+),+ $(,)?) => {
@@ -38,6 +38,37 @@ macro_rules! labs {
                 match self {
                     $(LabId::$variant => &<crate::$($settings)::+ as Lab>::INFO),+
                 }
+            }
+        }
+
+        /// A lab's view as data, tagged by its lab (see [`SentView`]).
+        #[derive(Deserialize)]
+        enum ViewData {
+            $($variant(<crate::$($settings)::+ as Lab>::View)),+
+        }
+
+        /// [`ViewData`] by reference, so that serialising a view copies nothing.
+        #[derive(Serialize)]
+        #[serde(rename = "ViewData")]
+        enum ViewDataRef<'a> {
+            $($variant(&'a <crate::$($settings)::+ as Lab>::View)),+
+        }
+
+        impl Serialize for SentView {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let view: &(dyn Any + Send + Sync) = self.0.as_ref();
+                $(if let Some(v) = view.downcast_ref::<<crate::$($settings)::+ as Lab>::View>() {
+                    return ViewDataRef::$variant(v).serialize(serializer);
+                })+
+                Err(serde::ser::Error::custom("a view that belongs to no lab"))
+            }
+        }
+
+        impl<'de> Deserialize<'de> for SentView {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                Ok(SentView(match ViewData::deserialize(deserializer)? {
+                    $(ViewData::$variant(v) => std::sync::Arc::new(v)),+
+                }))
             }
         }
 
@@ -120,6 +151,11 @@ labs! {
     AceDigits => ace_digits::AceDigitsSettings,
 }
 
+/// A lab's view ([`LabView`]) that serialises as data tagged by its lab, and deserialises back
+/// into the lab's own view type: how a view made in the page's training worker reaches the page.
+#[derive(Clone)]
+pub struct SentView(pub LabView);
+
 impl LabId {
     /// The id used in links and on the command line.
     pub fn as_str(self) -> &'static str {
@@ -182,6 +218,55 @@ mod tests {
                     Err(e) => panic!("{}: {e}", step.link),
                 }
             }
+        }
+    }
+
+    /// Every lab's view crosses from the page's training worker as data: serialised and read
+    /// back, it is the lab's own view type again and serialises to the same text.
+    #[test]
+    fn every_lab_view_round_trips_as_data() {
+        for id in LabId::ALL {
+            let experiment = crate::Experiment {
+                lab: LabSettings::default_for(id),
+                ..Default::default()
+            };
+            let mut run = Run::new(&experiment, &Device::flex());
+            pollster::block_on(run.step()).expect("a step");
+            pollster::block_on(run.report()).expect("a report");
+            let view = pollster::block_on(run.view(&experiment.lab)).expect("a view");
+            let Some(view) = view else {
+                assert_eq!(id, LabId::Baseline, "only the baseline lab draws no view");
+                continue;
+            };
+            let text = serde_json::to_string(&SentView(view.clone())).expect("serialises");
+            let back: SentView = serde_json::from_str(&text).expect("reads back");
+            assert_eq!(
+                (*back.0).type_id(),
+                (*view).type_id(),
+                "{id:?}: the lab's own view type"
+            );
+            let sent = serde_json::to_value(SentView(view)).unwrap();
+            let again = serde_json::to_value(&back).unwrap();
+            assert!(same(&sent, &again), "{id:?}: the view changed on the way");
+        }
+    }
+
+    /// Equal JSON values, numbers to within text's rounding (serde_json reads a float back to
+    /// within an ulp, not always exactly).
+    fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => {
+                let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+                (x - y).abs() <= 1e-12 * x.abs().max(y.abs()).max(1e-300)
+            }
+            (Value::Array(x), Value::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            }
+            _ => a == b,
         }
     }
 

@@ -32,15 +32,16 @@ pub fn Transport(
         RunStatus::Stopped(why) => format!("Stopped: {why}"),
     };
     let stopped = move || matches!(session.status.get(), RunStatus::Stopped(_));
-    let busy = move || matches!(session.status.get(), RunStatus::Preparing(_));
     view! {
         <div class="transport" data-panel="transport">
-            <button class="primary" data-testid="play" disabled=busy
+            // Usable at once: pressed while the run is still being built, it starts as soon as
+            // the run is ready.
+            <button class="primary" data-testid="play"
                 on:click=move |_| session.toggle_play()
                 title="Play or pause (space)">
                 {move || if session.playing.get() { "⏸ Pause" } else { "▶ Play" }}
             </button>
-            <button data-testid="step" disabled=busy on:click=move |_| session.step_once() title="One training step (s)">"Step"</button>
+            <button data-testid="step" on:click=move |_| session.step_once() title="One training step (s)">"Step"</button>
             <button data-testid="reset" on:click=move |_| session.reset() title="Restart from step 0 (r)">"↺ Reset"</button>
             <span class="counter">"step " <b data-testid="step-count">{steps}</b> {move || budget().map(|b| format!(" / {b}"))}</span>
             <span class="counter" title="training steps per second, measured over the last second">

@@ -179,10 +179,10 @@ fn confusion_rows(member: &DigitsMember) -> impl IntoView + use<> {
             .collect_view();
         view! { <tr><th scope="row">{format!("true {digit}")}</th>{cells}</tr> }
     };
-    let k = member.key;
+    let k = member.key.clone();
     view! {
         <figure class="plot matrix" data-testid=format!("acd-rows-{k}")>
-            <figcaption><b>{member.label}</b></figcaption>
+            <figcaption><b>{member.label.clone()}</b></figcaption>
             <table class="confusion-rows">
                 <thead><tr><th>"predicted →"</th>{(0..10).map(|d| view! { <th>{d}</th> }).collect_view()}</tr></thead>
                 <tbody>{row(6, member.six)}{row(9, member.nine)}</tbody>

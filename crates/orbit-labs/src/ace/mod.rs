@@ -173,6 +173,8 @@ pub const KNOBS: &[Knob] = &[
 ];
 
 impl Lab for AceSettings {
+    type View = AcePanels;
+
     const INFO: LabInfo = LabInfo {
         key: "ace",
         title: "Approximate equivariance: constrained optimisation (ACE)",

@@ -2,6 +2,7 @@
 //! weights; reports carry each mode's test errors (with and without its branches), its γ, λ
 //! and u per layer, and the equivariance error of the whole network.
 
+use serde::{Deserialize, Serialize};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ use crate::outcome::{Due, RunError, StepOutcome, check_loss};
 const PROBE_SETS: usize = 32;
 
 /// One mode's prediction on the shown set.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AceArrows {
     /// The mode.
     pub mode: Mode,
@@ -36,7 +37,7 @@ pub struct AceArrows {
 
 /// What the ACE lab's page draws besides the reports: the shown set, turned as chosen, its
 /// true vectors and every mode's.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AcePanels {
     /// The turned points, `n × 2`.
     pub points: Vec<f64>,

@@ -108,6 +108,8 @@ pub const KNOBS: &[Knob] = &[
 pub const MAX_STEP_WORK: usize = 10;
 
 impl Lab for AceDigitsSettings {
+    type View = AceDigitsPanels;
+
     const INFO: LabInfo = LabInfo {
         key: "ace-digits",
         title: "Approximate equivariance on digits: a 6 is not a 9 (ACE)",

@@ -3,6 +3,7 @@
 //! accuracy on upright, slightly turned and upside-down test digits, how often a 6 is read as a
 //! 9 and back, and γ, λ and u per layer.
 
+use serde::{Deserialize, Serialize};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -45,12 +46,12 @@ struct Member {
 }
 
 /// One model's rows of the confusion matrix for 6 and 9, on the upright test digits.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DigitsMember {
     /// Metric-name key: `z2`, `strict`, `equality`, `resilient`.
-    pub key: &'static str,
+    pub key: String,
     /// Name in tables.
-    pub label: &'static str,
+    pub label: String,
     /// How the test 6s were classified: count per predicted digit 0–9.
     pub six: [usize; 10],
     /// How the test 9s were classified.
@@ -58,7 +59,7 @@ pub struct DigitsMember {
 }
 
 /// What the page draws besides the reports: each model's rows of 6 and 9 at the last report.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct AceDigitsPanels {
     /// One entry per model, in table order.
     pub members: Vec<DigitsMember>,
@@ -253,8 +254,8 @@ impl AceDigitsRun {
                 .with(&format!("{k}_six_as_nine"), share(&six, NINE))
                 .with(&format!("{k}_nine_as_six"), share(&nine, SIX));
             panels.push(DigitsMember {
-                key: member.key,
-                label: member.label,
+                key: member.key.to_string(),
+                label: member.label.to_string(),
                 six,
                 nine,
             });

@@ -181,6 +181,8 @@ impl Default for DimensionSettings {
 }
 
 impl Lab for DimensionSettings {
+    type View = DimensionView;
+
     const INFO: LabInfo = LabInfo {
         key: "dimension",
         title: "Intrinsic dimension: TwoNN, MLE and the representation gap",

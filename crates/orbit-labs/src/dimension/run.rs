@@ -213,7 +213,7 @@ impl DimensionRun {
         if let Some(last) = self.view.estimates.last() {
             m = m.with("n", last.n as f64);
             for row in self.view.estimates.iter().filter(|r| r.n == last.n) {
-                let key = match row.estimator {
+                let key = match row.estimator.as_str() {
                     "TwoNN" => "twonn",
                     "TwoNN closed form" => "twonn_closed_form",
                     "MLE" => "mle",
@@ -414,7 +414,7 @@ impl DimensionRun {
                 Some(row) => row.values.push(v),
                 None => self.view.estimates.push(EstimateRow {
                     n,
-                    estimator: name,
+                    estimator: name.to_string(),
                     values: vec![v],
                 }),
             }

@@ -1,14 +1,15 @@
 //! [`DimensionView`]: everything the page draws for a dimension-lab run.
 
 use orbit_math::dimension::{Points, Scaling};
+use serde::{Deserialize, Serialize};
 
 /// The estimates of one estimator at one stream size, one value per seed.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EstimateRow {
     /// Points used.
     pub n: usize,
     /// Estimator name (`TwoNN`, `TwoNN closed form`, `MLE`, `Levina–Bickel`).
-    pub estimator: &'static str,
+    pub estimator: String,
     /// One estimate per seed (finite values only).
     pub values: Vec<f64>,
 }
@@ -26,7 +27,7 @@ impl EstimateRow {
 }
 
 /// The closed-form DDIM panel: training set, its orbit, and samples of both denoisers.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DdimPanel {
     /// Order of the cyclic group.
     pub order: usize,
@@ -45,7 +46,7 @@ pub struct DdimPanel {
 }
 
 /// What the page shows of a dimension-lab run.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct DimensionView {
     /// The data's name.
     pub label: String,

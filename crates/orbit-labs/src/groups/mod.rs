@@ -272,7 +272,7 @@ impl Default for GroupsSettings {
 
 /// What the group-action lab's page draws besides the reports: the action panel for the
 /// panel knobs, and the compared models with their sizes.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupsPanels {
     /// The group-action panel (`None` when the panel's model is not trained in this run).
     pub panel: Option<ActionPanel>,
@@ -281,6 +281,8 @@ pub struct GroupsPanels {
 }
 
 impl Lab for GroupsSettings {
+    type View = GroupsPanels;
+
     const INFO: LabInfo = LabInfo {
         key: "groups",
         title: "Group actions: rotation-equivariant CNNs (p4, p4m)",

@@ -5,6 +5,7 @@ use burn::module::Module;
 use burn::tensor::{Tensor, TensorData};
 use orbit_math::group::{self, Element, Group, rotate_by_angle};
 use orbit_models::ImageClassifier;
+use serde::{Deserialize, Serialize};
 
 use super::{Family, GroupsRun, Transform};
 use crate::run::RunError;
@@ -28,7 +29,7 @@ pub struct PanelRequest {
 }
 
 /// Everything the panel draws, on the host.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActionPanel {
     /// The model shown.
     pub family: Family,

@@ -12,6 +12,7 @@ use orbit_models::sign::{
     CloudBatch, CloudMlp, CloudMlpConfig, CloudModel, CloudTrainer, FrameAveraged,
     FrameSignEquivariant, FrameSignInvariant, PairNetConfig,
 };
+use serde::{Deserialize, Serialize};
 
 use crate::run::{RunError, check_loss};
 
@@ -23,7 +24,7 @@ pub const BATCH: usize = 32;
 pub const TEST: usize = 256;
 
 /// The models of the O(d) task.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CloudModelId {
     /// PCA frame + sign-equivariant `h`.
     Equivariant,
@@ -147,7 +148,7 @@ impl Member {
 }
 
 /// One model's arrows on the shown cloud.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CloudArrows {
     /// The model.
     pub model: CloudModelId,
@@ -160,7 +161,7 @@ pub struct CloudArrows {
 }
 
 /// The shown cloud turned by the viewer's angle, its target and every model's prediction.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CloudView {
     /// Dimension `d`.
     pub dim: usize,

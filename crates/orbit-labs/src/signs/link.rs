@@ -62,7 +62,7 @@ impl Default for LinkSettings {
 }
 
 /// The models compared.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkModel {
     /// The sign-equivariant SignDSS network.
     SignDss,

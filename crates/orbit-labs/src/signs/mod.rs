@@ -86,7 +86,7 @@ impl Default for SignsSettings {
 }
 
 /// What the sign-flip lab's page draws besides the reports, for the view knobs.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignsPanels {
     /// The graph the eigenvector panels show and its spectrum; the same shared value until the
     /// graph choice changes, so the page redraws the graph only then.
@@ -98,6 +98,8 @@ pub struct SignsPanels {
 }
 
 impl Lab for SignsSettings {
+    type View = SignsPanels;
+
     const INFO: LabInfo = LabInfo {
         key: "signs",
         title: "Sign flips: Laplacian eigenvectors and sign-equivariant networks",

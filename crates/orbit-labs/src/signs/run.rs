@@ -10,6 +10,7 @@ use orbit_models::sign::{
     DecodeOnly, Gcn, GcnConfig, GraphTensors, LinkData, LinkPredictor, LinkTrainer, NodeEmbedder,
     RowMlp, RowMlpConfig, SignDss, SignDssConfig, SignNet, SignNetConfig, sample_non_edges,
 };
+use serde::{Deserialize, Serialize};
 
 use super::cloud::{CloudLab, CloudView};
 use super::link::{LinkModel, LinkTask};
@@ -66,7 +67,7 @@ impl Member {
 }
 
 /// What the eigenvector panels draw: a graph and its spectrum.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignsView {
     /// Which graph this is.
     pub choice: GraphChoice,
@@ -81,7 +82,7 @@ pub struct SignsView {
 }
 
 /// A turn inside a repeated eigenspace, as applied to the panel's eigenvectors.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TurnInfo {
     /// The pair of eigenvectors turned (1-based like `vec`).
     pub pair: (usize, usize),
@@ -92,7 +93,7 @@ pub struct TurnInfo {
 }
 
 /// One model's response to a sign flip of its input eigenvectors.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FlipRow {
     /// The model.
     pub model: LinkModel,
@@ -106,7 +107,7 @@ pub struct FlipRow {
 
 /// SignDSS, SignNet and the MLP under the flips `S` (and the eigenspace turn `T`) the viewer
 /// chose, on the shown graph.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FlipPanel {
     /// The flips, one sign per eigenvector.
     pub signs: Vec<f32>,

@@ -81,7 +81,7 @@ impl GapAccumulator {
 }
 
 /// `R_n` against `n` and its log–log fit.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Scaling {
     /// The symmetry the gap was measured under.
     pub symmetry: PlaneSymmetry,

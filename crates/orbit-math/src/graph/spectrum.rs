@@ -1,6 +1,7 @@
 //! Eigendecomposition of a Laplacian, with repeated eigenvalues grouped.
 
 use nalgebra::SymmetricEigen;
+use serde::{Deserialize, Serialize};
 
 use super::{Graph, Laplacian, laplacian};
 
@@ -10,7 +11,7 @@ use super::{Graph, Laplacian, laplacian};
 pub const CLUSTER_TOLERANCE: f64 = 1e-6;
 
 /// Eigenvalues (ascending) and orthonormal eigenvectors of a graph Laplacian.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spectrum {
     /// Eigenvalues, ascending.
     pub values: Vec<f64>,

@@ -13,6 +13,7 @@
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{ExecutionError, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
 
 use super::VectorNet;
 
@@ -45,7 +46,7 @@ impl Branched for VectorNet {
 }
 
 /// How the non-equivariant branches are treated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Mode {
     /// γ ≡ 0: the branches are never used (an exactly equivariant network).
     Strict,
