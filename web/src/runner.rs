@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::browser;
 use crate::session::{RunStatus, Session, WeightsRequest};
-use crate::training::events::{Command, Envelope, Event};
+use crate::training::events::{self, Command, Envelope, Event};
 use crate::training::{Host, run_loop};
 
 /// How long the page waits for the worker to say it is ready before training in the page.
@@ -40,7 +40,7 @@ fn send(command: &Command) -> bool {
         let Some(w) = w.borrow().as_ref().map(|t| t.worker.clone()) else {
             return false;
         };
-        match serde_wasm_bindgen::to_value(command) {
+        match events::encode(command) {
             Ok(message) => w.post_message(&message).is_ok(),
             Err(e) => {
                 log::warn!("could not encode a command for the training worker: {e}");
@@ -114,7 +114,7 @@ fn start_worker(session: Session) -> Result<web_sys::Worker, String> {
         .map_err(|e| format!("the browser refused a module worker ({e:?})"))?;
     let on_message =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            match serde_wasm_bindgen::from_value::<Envelope>(e.data()) {
+            match events::decode::<Envelope>(&e.data()) {
                 Ok(envelope) => receive(session, envelope),
                 Err(e) => log::warn!("a message from the training worker did not decode: {e}"),
             }

@@ -206,13 +206,13 @@ async fn group_cnns_are_equivariant_in_the_browser_on_every_backend() {
 }
 
 /// What the training worker posts reaches the page whole: a report with a NaN and every lab's
-/// view, encoded as the worker encodes them, structured-cloned as `postMessage` clones them,
-/// and decoded as the page decodes them.
+/// view, encoded as the worker encodes them (CBOR bytes), structured-cloned as `postMessage`
+/// clones them, and decoded as the page decodes them.
 #[wasm_bindgen_test]
 async fn events_cross_the_worker_boundary_whole() {
     use orbit_labs::registry::SentView;
     use orbit_labs::{LabId, Metrics};
-    use orbit_web::training::events::{Envelope, Event};
+    use orbit_web::training::events::{self, Envelope, Event};
     use wasm_bindgen::{JsCast, JsValue};
 
     let clone = |value: &JsValue| -> JsValue {
@@ -222,12 +222,12 @@ async fn events_cross_the_worker_boundary_whole() {
         f.call1(&JsValue::NULL, value).expect("clones")
     };
     let cross = |event: Event| -> Event {
-        let sent = serde_wasm_bindgen::to_value(&Envelope {
+        let sent = events::encode(&Envelope {
             generation: 7,
             event,
         })
         .expect("encodes");
-        let back: Envelope = serde_wasm_bindgen::from_value(clone(&sent)).expect("decodes");
+        let back: Envelope = events::decode(&clone(&sent)).expect("decodes");
         assert_eq!(back.generation, 7);
         back.event
     };

@@ -10,7 +10,7 @@ use orbit_labs::Experiment;
 use orbit_math::dimension::Points;
 use wasm_bindgen::prelude::*;
 
-use super::events::{Command, Envelope, Event};
+use super::events::{self, Command, Envelope, Event};
 use super::{Host, run_loop};
 use crate::session::WeightsRequest;
 
@@ -36,7 +36,7 @@ fn scope() -> web_sys::DedicatedWorkerGlobalScope {
 
 /// Posts `event` about the run of `generation` to the page.
 fn post(generation: u64, event: Event) {
-    match serde_wasm_bindgen::to_value(&Envelope { generation, event }) {
+    match events::encode(&Envelope { generation, event }) {
         Ok(message) => {
             if let Err(e) = scope().post_message(&message) {
                 log::warn!("the training worker could not post to the page: {e:?}");
@@ -92,7 +92,7 @@ impl Host for WorkerHost {
 
 /// Carries out one command from the page.
 fn handle(message: JsValue) {
-    let command = match serde_wasm_bindgen::from_value::<Command>(message) {
+    let command = match events::decode::<Command>(&message) {
         Ok(command) => command,
         Err(e) => {
             log::warn!("the training worker got a message it cannot read: {e}");

@@ -164,8 +164,13 @@ pub(crate) fn signs_panels(session: Session) -> Option<SignsPanels> {
 /// The eigenvector panel: spectrum, graph, sign toggles.
 #[component]
 fn EigenPanel(session: Session) -> impl IntoView {
+    // What this panel draws changes with the graph and the chosen flips and turn, not with
+    // training: a report redraws it only when these change.
+    let drawn = Memo::new(move |_| {
+        signs_panels(session).map(|p| (p.shown, p.flip.shown, p.flip.column, p.flip.turn))
+    });
     move || {
-        let v = signs_panels(session)?.shown;
+        let (v, flip_shown, flip_column, flip_turn) = drawn.get()?;
         let graph_knob = move || {
             orbit_labs::signs::KNOBS
                 .iter()
@@ -191,15 +196,14 @@ fn EigenPanel(session: Session) -> impl IntoView {
             1.0
         };
         // The panel's vector carries the turn as well; until it arrives, the flip alone.
-        let panel = signs_panels(session)
-            .map(|p| p.flip)
-            .filter(|p| p.column + 1 == shown && p.shown.len() == v.graph.n);
+        let panel = (flip_column + 1 == shown && flip_shown.len() == v.graph.n)
+            .then_some((flip_shown, flip_turn));
         let values: Vec<f64> = match &panel {
-            Some(p) => p.shown.clone(),
+            Some((shown, _)) => shown.clone(),
             None => v.spectrum.vectors[shown].iter().map(|x| sign * x).collect(),
         };
         let repeated_here = v.spectrum.multiplicity(shown) > 1;
-        let turn_note = match panel.as_ref().and_then(|p| p.turn.clone()) {
+        let turn_note = match panel.and_then(|(_, turn)| turn) {
             Some(t) => format!(
                 "Turned v{} and v{} by {:.0}° inside their eigenspace: max|Lv′ − λv′| = {:.1e}, so they are still eigenvectors of λ = {:.4}, and an equally valid basis.",
                 t.pair.0, t.pair.1, t.degrees, t.residual, v.spectrum.values[t.pair.0]
