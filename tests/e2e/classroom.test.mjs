@@ -18,11 +18,12 @@ async function visit(query = '', viewport = { width: 1360, height: 900 }, colorS
   return p;
 }
 
-/** Waits until the lab page is mounted and its Play button is enabled. */
+/** Waits until the lab page is mounted, its Play button enabled and its run built. */
 const playEnabled = (page, timeout = 120_000) =>
   page.waitForFunction(() => {
     const play = document.querySelector('[data-testid=play]');
-    return play !== null && !play.disabled;
+    const status = document.querySelector('[data-testid=status]')?.innerText ?? '';
+    return play !== null && !play.disabled && status !== '' && !status.startsWith('Preparing');
   }, null, { timeout });
 
 /** Plays until the run's step budget is spent. */
