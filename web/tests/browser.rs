@@ -5,7 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use burn::tensor::Device;
-use orbit_labs::backend::WebGpuProbe;
+use orbit_labs::backend::{GpuTiming, WebGpuProbe};
 use orbit_labs::{BackendKind, BackendPreference, Experiment, LabSettings, Run};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -78,6 +78,25 @@ async fn the_same_link_gives_the_same_curve_on_the_cpu_backend() {
         }
     };
     assert_eq!(losses(e.clone()).await, losses(e).await);
+}
+
+#[wasm_bindgen_test]
+async fn auto_stops_timing_webgpu_once_it_has_lost_and_the_device_still_trains() {
+    let WebGpuProbe::Ready { device, .. } = orbit_web::backend::webgpu_probe().await else {
+        panic!("Chromium with --enable-unsafe-webgpu should grant an adapter")
+    };
+    // Against a CPU step of a microsecond the first timed WebGPU step already loses.
+    let timing =
+        orbit_labs::backend::time_webgpu(&short_experiment(10), &device, 3, Some(1e-3)).await;
+    assert!(
+        matches!(timing, GpuTiming::Timed { steps: 1, ms } if ms > 0.0),
+        "{timing:?}"
+    );
+    let (first, last, _) = train(&device, 40).await;
+    assert!(
+        last < 0.7 * first,
+        "WebGPU after the timing: loss {first} → {last}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -39,7 +39,19 @@ pub fn Transport(
             <button class="primary" data-testid="play"
                 on:click=move |_| session.toggle_play()
                 title="Play or pause (space)">
-                {move || if session.playing.get() { "⏸ Pause" } else { "▶ Play" }}
+                // The pause sign is drawn: U+23F8 is missing from common fonts, and looking for a
+                // fallback font for it held the main thread for 150 ms at the first Pause.
+                {move || if session.playing.get() {
+                    view! {
+                        <svg class="icon" viewBox="0 0 10 10" aria-hidden="true">
+                            <rect x="1.5" y="1" width="2.5" height="8"></rect>
+                            <rect x="6" y="1" width="2.5" height="8"></rect>
+                        </svg>
+                        " Pause"
+                    }.into_any()
+                } else {
+                    view! { "▶ Play" }.into_any()
+                }}
             </button>
             <button data-testid="step" on:click=move |_| session.step_once() title="One training step (s)">"Step"</button>
             <button data-testid="reset" on:click=move |_| session.reset() title="Restart from step 0 (r)">"↺ Reset"</button>

@@ -75,8 +75,58 @@ pub struct BackendChoice {
     pub reason: Option<String>,
 }
 
+/// How the timing of WebGPU against the CPU ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GpuTiming {
+    /// Mean milliseconds of the timed steps: all of them, or as many as it took to be sure
+    /// that WebGPU is the slower (their total already exceeded the CPU's whole timing).
+    Timed {
+        /// Mean milliseconds per step.
+        ms: f64,
+        /// Steps timed.
+        steps: usize,
+    },
+    /// A step failed.
+    Failed(String),
+}
+
+/// Times `timed` steps of `experiment` on the WebGPU `device` after an untimed one (shader
+/// compilation). Against `cpu_ms` (the CPU's mean step, for `auto`) timing stops as soon as
+/// WebGPU's steps so far took longer than `timed` CPU steps, since its mean can then only be the
+/// slower: on a software adapter that saves all but one of its slow steps. (A step is never
+/// abandoned half-way: dropping one that waits for the GPU to map a buffer leaves the buffer
+/// mapped, and the device fails at its next submit.)
+pub async fn time_webgpu(
+    experiment: &Experiment,
+    device: &Device,
+    timed: usize,
+    cpu_ms: Option<f64>,
+) -> GpuTiming {
+    let mut run = Run::new(experiment, device);
+    if let Err(e) = run.step().await {
+        return GpuTiming::Failed(e.to_string());
+    }
+    let budget = cpu_ms.map_or(f64::INFINITY, |c| c * timed.max(1) as f64);
+    let start = Instant::now();
+    let mut steps = 0;
+    while steps < timed.max(1) {
+        if let Err(e) = run.step().await {
+            return GpuTiming::Failed(e.to_string());
+        }
+        steps += 1;
+        if start.elapsed().as_secs_f64() * 1000.0 > budget {
+            break;
+        }
+    }
+    GpuTiming::Timed {
+        ms: start.elapsed().as_secs_f64() * 1000.0 / steps as f64,
+        steps,
+    }
+}
+
 /// Chooses the backend for `experiment`: measures the CPU backend and, when the probe gave a
-/// device, WebGPU; `auto` keeps the faster, `webgpu` keeps WebGPU unless it failed.
+/// device, WebGPU ([`time_webgpu`], cut short for `auto` once WebGPU has lost); `auto` keeps
+/// the faster, `webgpu` keeps WebGPU unless it failed.
 pub async fn choose(experiment: &Experiment, webgpu: WebGpuProbe) -> BackendChoice {
     let pref = experiment.backend;
     let cpu_kind = pref.cpu_kind();
@@ -95,41 +145,46 @@ pub async fn choose(experiment: &Experiment, webgpu: WebGpuProbe) -> BackendChoi
         warmup_ms: timings,
         reason,
     };
-    match webgpu {
-        WebGpuProbe::NotTried => cpu(timings, None, None),
+    let (device, adapter) = match webgpu {
+        WebGpuProbe::NotTried => return cpu(timings, None, None),
         WebGpuProbe::Failed(why) => {
             let reason = if pref == BackendPreference::Webgpu {
                 format!("WebGPU was requested but is unavailable: {why}")
             } else {
                 format!("WebGPU unavailable: {why}")
             };
-            cpu(timings, None, Some(reason))
+            return cpu(timings, None, Some(reason));
         }
-        WebGpuProbe::Ready { device, adapter } => match warmup_ms(experiment, &device, 3).await {
-            Err(e) => cpu(
-                timings,
-                Some(adapter),
-                Some(format!("WebGPU failed its warm-up step: {e}")),
-            ),
-            Ok(gpu_ms) => {
-                timings.insert(0, (BackendKind::Webgpu, gpu_ms));
-                let cpu_faster = cpu_ms.as_ref().is_ok_and(|&c| c < gpu_ms);
-                if pref == BackendPreference::Auto && cpu_faster {
-                    let c = cpu_ms.unwrap_or(f64::NAN);
-                    let reason = format!(
-                        "the CPU step ({c:.1} ms) was faster than WebGPU's ({gpu_ms:.1} ms on {adapter})"
-                    );
-                    cpu(timings, Some(adapter), Some(reason))
-                } else {
-                    BackendChoice {
-                        kind: BackendKind::Webgpu,
-                        device,
-                        adapter: Some(adapter),
-                        warmup_ms: timings,
-                        reason: None,
-                    }
-                }
-            }
+        WebGpuProbe::Ready { device, adapter } => (device, adapter),
+    };
+    let auto = pref == BackendPreference::Auto;
+    // Only `auto` weighs WebGPU against the CPU; `webgpu` keeps it however slow.
+    let against = if auto {
+        cpu_ms.as_ref().ok().copied()
+    } else {
+        None
+    };
+    let gpu_ms = match time_webgpu(experiment, &device, 3, against).await {
+        GpuTiming::Failed(e) => {
+            let reason = format!("WebGPU failed its warm-up step: {e}");
+            return cpu(timings, Some(adapter), Some(reason));
+        }
+        GpuTiming::Timed { ms, .. } => ms,
+    };
+    timings.insert(0, (BackendKind::Webgpu, gpu_ms));
+    match cpu_ms {
+        Ok(c) if auto && c < gpu_ms => {
+            let reason = format!(
+                "the CPU step ({c:.1} ms) was faster than WebGPU's ({gpu_ms:.1} ms on {adapter})"
+            );
+            cpu(timings, Some(adapter), Some(reason))
+        }
+        _ => BackendChoice {
+            kind: BackendKind::Webgpu,
+            device,
+            adapter: Some(adapter),
+            warmup_ms: timings,
+            reason: None,
         },
     }
 }
@@ -156,6 +211,7 @@ pub async fn init_webgpu() -> WebGpuProbe {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::LabId;
     use crate::backend::DEFAULT_CPU;
 
     #[test]
@@ -198,5 +254,19 @@ mod tests {
         };
         let c = pollster::block_on(choose(&e, WebGpuProbe::NotTried));
         assert_eq!(c.kind, BackendKind::Ndarray);
+    }
+
+    #[test]
+    fn timing_stops_once_the_device_has_lost_to_the_cpu() {
+        let e = Experiment::for_lab(LabId::Baseline);
+        let device = Device::flex();
+        let time = |cpu_ms| pollster::block_on(time_webgpu(&e, &device, 3, cpu_ms));
+        // Against a CPU step of a nanosecond the first timed step already loses.
+        assert!(matches!(
+            time(Some(1e-6)),
+            GpuTiming::Timed { steps: 1, .. }
+        ));
+        // Against nothing (the `webgpu` preference) every step is timed.
+        assert!(matches!(time(None), GpuTiming::Timed { steps: 3, .. }));
     }
 }

@@ -18,7 +18,9 @@ mod choice;
 
 #[cfg(target_arch = "wasm32")]
 pub use choice::init_webgpu;
-pub use choice::{BackendChoice, WebGpuProbe, benchmark_ms, choose, warmup_ms};
+pub use choice::{
+    BackendChoice, GpuTiming, WebGpuProbe, benchmark_ms, choose, time_webgpu, warmup_ms,
+};
 
 /// What a link or the CLI asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
