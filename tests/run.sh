@@ -22,13 +22,36 @@ cargo fmt --all --check
 say "cargo clippy (native crates)"
 cargo clippy --workspace --all-targets -- -D warnings
 elapsed
-say "native unit tests"
-cargo test --workspace
+# The native tests spend much of their time on one core (a few long training tests), so they run
+# in the background while the web app is checked and built; their output follows the build.
+say "native unit tests: built now, run in the background while the web app is built"
+cargo test --workspace --no-run
+native_log="$(mktemp)"
+cargo test --workspace >"$native_log" 2>&1 &
+native=$!
+trap 'kill "$native" 2>/dev/null || true' EXIT
 elapsed
 
 say "cargo clippy (the web app, wasm32)"
 cargo clippy --release --target wasm32-unknown-unknown -p orbit-web --all-targets -- -D warnings
 elapsed
+say "building the browser tests (wasm32)"
+cargo test --release --target wasm32-unknown-unknown -p orbit-web --test browser --no-run
+elapsed
+say "building the site (trunk build --release)"
+trunk build --release
+elapsed
+
+say "native unit tests (run in the background since the build above began)"
+status=0
+wait "$native" || status=$?
+cat "$native_log"
+if [ "$status" -ne 0 ]; then
+  echo "native unit tests failed (exit $status)" >&2
+  exit 1
+fi
+elapsed
+
 say "browser tests in headless Chromium (wasm-bindgen-test)"
 log="$(mktemp)"
 cargo test --release --target wasm32-unknown-unknown -p orbit-web --test browser 2>&1 | tee "$log"
@@ -37,10 +60,6 @@ if grep -q "no tests to run" "$log"; then
   exit 1
 fi
 grep -q "test result: ok" "$log"
-elapsed
-
-say "building the site (trunk build --release)"
-trunk build --release
 elapsed
 say "the page's size against its budget (tests/size-budget.txt)"
 bash tests/size.sh
