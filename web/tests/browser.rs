@@ -153,9 +153,8 @@ fn a_panic_shows_the_error_panel_with_a_reset_link() {
 
 /// Every layer and the logits of P4 and P4M, on every backend in the page, before and after
 /// training: the equivariance the group-action lab shows, checked where it runs.
-#[wasm_bindgen_test]
-async fn group_cnns_are_equivariant_in_the_browser_on_every_backend() {
-    use orbit_labs::groups::{Family, GroupsRun, GroupsSettings, PanelRequest, Transform};
+/// Both CPU backends and WebGPU (Chromium's software adapter under the test's flags).
+async fn every_device() -> Vec<Device> {
     let mut devices = vec![Device::flex(), BackendKind::Ndarray.cpu_device().unwrap()];
     if let WebGpuProbe::Ready { device, .. } = orbit_web::backend::webgpu_probe().await {
         devices.push(device);
@@ -165,7 +164,49 @@ async fn group_cnns_are_equivariant_in_the_browser_on_every_backend() {
         3,
         "WebGPU should be available under --enable-unsafe-webgpu"
     );
-    for device in devices {
+    devices
+}
+
+#[wasm_bindgen_test]
+async fn the_ace_networks_f_eq_is_equivariant_in_the_browser_on_both_cpu_backends() {
+    use orbit_labs::ace::{AceRun, AceSettings};
+    // Not on SwiftShader's WebGPU: its 1,000-set evaluation held the page (and the test
+    // runner's WebDriver calls) for over two minutes.
+    for device in [Device::flex(), BackendKind::Ndarray.cpu_device().unwrap()] {
+        let settings = AceSettings {
+            steps: 5,
+            eval: 5,
+            ..Default::default()
+        };
+        let mut run = AceRun::new(&settings, 1, &device);
+        for _ in 0..5 {
+            run.step().await.unwrap();
+        }
+        // The report turns and relabels 32 held-out sets; strict is f_eq (no branch).
+        let report = run.report().await.unwrap();
+        let error = |key: &str| report.get(key).unwrap();
+        let strict = error("strict_equivariance_error");
+        assert!(
+            strict < 1e-5,
+            "{device:?}: f_eq's equivariance error {strict}"
+        );
+        // The unconstrained network (γ near 1 after 5 steps) is not equivariant.
+        let free = error("free_equivariance_error");
+        assert!(
+            free > 1e-3,
+            "{device:?}: the unconstrained network's error {free}"
+        );
+        // The arrows panel: the shown set turned by 73°.
+        let panels = run.panels(0, 73.0).await.unwrap();
+        let turned = panels.arrows[0].equivariance_error;
+        assert!(turned < 1e-5, "{device:?}: strict arrows off by {turned}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn group_cnns_are_equivariant_in_the_browser_on_every_backend() {
+    use orbit_labs::groups::{Family, GroupsRun, GroupsSettings, PanelRequest, Transform};
+    for device in every_device().await {
         let settings = GroupsSettings {
             steps: 10,
             eval: 10,
