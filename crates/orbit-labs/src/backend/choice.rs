@@ -15,13 +15,10 @@ pub async fn warmup_ms(
     device: &Device,
     timed: usize,
 ) -> Result<f64, String> {
-    let mut run = Run::new(experiment, device);
-    run.step().await.map_err(|e| e.to_string())?;
-    let start = Instant::now();
-    for _ in 0..timed.max(1) {
-        run.step().await.map_err(|e| e.to_string())?;
+    match time_webgpu(experiment, device, timed, None).await {
+        GpuTiming::Timed { ms, .. } => Ok(ms),
+        GpuTiming::Failed(e) => Err(e),
     }
-    Ok(start.elapsed().as_secs_f64() * 1000.0 / timed.max(1) as f64)
 }
 
 /// Mean milliseconds per training step of `experiment` on `device`, timing consecutive steps
@@ -90,10 +87,11 @@ pub enum GpuTiming {
     Failed(String),
 }
 
-/// Times `timed` steps of `experiment` on the WebGPU `device` after an untimed one (shader
-/// compilation). Against `cpu_ms` (the CPU's mean step, for `auto`) timing stops as soon as
-/// WebGPU's steps so far took longer than `timed` CPU steps, since its mean can then only be the
-/// slower: on a software adapter that saves all but one of its slow steps. (A step is never
+/// Times `timed` steps of `experiment` on `device` (WebGPU for `auto`; [`warmup_ms`] uses it for
+/// any device) after an untimed one (shader compilation). Against `cpu_ms` (the CPU's mean step,
+/// for `auto`) timing stops as soon as the steps so far took longer than `timed` CPU steps, since
+/// the mean can then only be the slower: on a software adapter that saves all but one of its slow
+/// steps. (A step is never
 /// abandoned half-way: dropping one that waits for the GPU to map a buffer leaves the buffer
 /// mapped, and the device fails at its next submit.)
 pub async fn time_webgpu(
