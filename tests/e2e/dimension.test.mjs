@@ -54,6 +54,31 @@ test('the dimension lab recovers d = 2 on the torus, C4 and SO(2) act as the law
   await context.close();
 });
 
+// The default link as a visitor opens it (backend=auto), Play pressed at once while the run is
+// still being built. The lab computes in plain Rust, so no backend is timed for it: before, auto
+// timed WebGPU against the CPU on these steps (noise), sometimes "moved" the run, and the restart
+// then took the page's Play back to the worker's stale "paused" (a press lost at step 0).
+test('the default link opened cold: Play pressed before the run is built computes to the end, and no backend is timed for a lab that uses none', async () => {
+  const context = await site.browser.newContext({ viewport: { width: 1360, height: 1100 } });
+  const p = await open(context, `${site.server.origin}/?lab=dimension`);
+  const { page } = p;
+  const play = page.getByTestId('play');
+  await play.waitFor();
+  const building = await page.getByTestId('status').innerText();
+  await play.click();
+  await page.getByTestId('status').filter({ hasText: 'Finished' }).waitFor({ timeout: 120_000 });
+  const badge = (await page.getByTestId('backend-badge').innerText()).replace(/\s+/g, ' ');
+  console.log(`dimension default link: Play pressed while "${building}"; finished at step ${await page.getByTestId('step-count').innerText()}; badge: ${badge}`);
+  assert.equal(await page.getByTestId('backend-kind').innerText(), 'CPU');
+  assert.match(badge, /no tensor backend is used/);
+  assert.equal(await page.getByTestId('backend-pending').count(), 0, 'nothing is being timed');
+  // Another lab opened in the same page chooses its backend as usual.
+  await page.getByTestId('knob-lab').selectOption('baseline');
+  await page.getByTestId('backend-kind').filter({ hasText: /Flex|NdArray|WebGPU/ }).waitFor({ timeout: 60_000 });
+  assert.deepEqual(p.errors, []);
+  await context.close();
+});
+
 test('your own CSV points: a malformed file names its line, a good one is measured, and the loaded points survive a bad one', async () => {
   const context = await site.browser.newContext({ viewport: { width: 1360, height: 1100 } });
   const p = await open(context, `${site.server.origin}/?lab=dimension&backend=cpu&cloud=custom`);

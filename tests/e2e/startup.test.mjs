@@ -27,14 +27,13 @@ const playEnabled = (page, timeout = 60_000) =>
 
 const steps = async (page) => parseInt(await page.getByTestId('step-count').innerText(), 10);
 
-test('the default signs link is interactive while the backend is still being chosen', async () => {
+test('the default signs link is interactive at once and trains while auto decides in the background', async () => {
   const p = await visit('?lab=signs');
   const { page } = p;
   await playEnabled(page);
   const interactiveMs = Date.now() - p.started;
-  // The WebGPU warm-up (minutes on the software adapter) has not finished, yet Play works.
-  assert.ok(await page.getByTestId('backend-pending').isVisible(), 'the choice is still pending');
-  console.log(`time to interactive, ?lab=signs (auto, cold): ${interactiveMs} ms`);
+  const pending = await page.getByTestId('backend-pending').isVisible();
+  console.log(`time to interactive, ?lab=signs (auto, cold): ${interactiveMs} ms (backend choice ${pending ? 'still pending' : 'already in'})`);
   await page.getByTestId('knob-seed').fill('4');
   await page.getByTestId('knob-seed').press('Enter');
   assert.match(page.url(), /seed=4/, 'a control rewrites the link at once');
@@ -45,8 +44,28 @@ test('the default signs link is interactive while the backend is still being cho
     null,
     { timeout: 120_000 },
   );
-  assert.ok(await page.getByTestId('backend-pending').isVisible(), 'trained before the choice was in');
   await screenshot(page, 'startup-signs-pending');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+// On this machine WebGPU is Chromium's fallback (software) adapter, which auto does not time, so
+// the choice is in about a second after start-up; it takes longer where the CPU's own warm-up
+// steps are long. This link's are (four group CNNs, wide and deep): the page must be usable
+// before that timing ends.
+test('the page is interactive before the backend timing finishes', async () => {
+  const p = await visit('?lab=groups&compare=z2-p4-p4m-p4e4&fields=16&layers=5');
+  const { page } = p;
+  await playEnabled(page);
+  assert.ok(await page.getByTestId('backend-pending').isVisible(), 'the timing is still under way');
+  await page.getByTestId('knob-seed').fill('9');
+  await page.getByTestId('knob-seed').press('Enter');
+  assert.match(page.url(), /seed=9/, 'a control rewrites the link at once');
+  assert.ok(await page.getByTestId('backend-pending').isVisible(), 'still timing');
+  await page.getByTestId('backend-pending').waitFor({ state: 'detached', timeout: 240_000 });
+  const badge = (await page.getByTestId('backend-badge').innerText()).replace(/\s+/g, ' ');
+  console.log(`heavy groups link: chosen after ${Date.now() - p.started} ms: ${badge}`);
+  assert.match(page.url(), /seed=9/, 'the choice kept the changed setting');
   assert.deepEqual(p.errors, []);
   await p.close();
 });
@@ -68,6 +87,8 @@ test("auto's background choice keeps the run's settings", async () => {
   const badge = (await page.getByTestId('backend-badge').innerText()).replace(/\s+/g, ' ');
   console.log(`backend chosen after ${chosenMs} ms: ${badge}`);
   assert.match(badge, /warm-up .*ms\/step/, 'the badge shows the timings');
+  // Chromium's software adapter here is a fallback adapter: auto keeps the CPU and says why.
+  if (/\(Cpu, /.test(badge)) assert.match(badge, /fallback adapter/);
   assert.match(page.url(), /hidden=32/);
   assert.match(page.url(), /seed=5/);
   const kind = await page.getByTestId('backend-kind').innerText();

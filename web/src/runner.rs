@@ -249,10 +249,7 @@ pub fn apply(s: &Session, generation: u64, event: Event) {
                 s.weights_status.set(e);
             }
         }
-        Event::Restart { playing } => {
-            s.reset();
-            s.playing.set(playing);
-        }
+        Event::Restart => s.reset(),
         Event::Ready | Event::Panicked(_) | Event::Backend(_) => {}
     }
 }

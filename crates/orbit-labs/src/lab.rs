@@ -80,6 +80,13 @@ pub trait Lab: Clone + Default + PartialEq + Serialize + DeserializeOwned + 'sta
         None
     }
 
+    /// Whether the lab's runs compute on the Burn device they are built with. A lab whose
+    /// arithmetic is plain Rust says no: no backend is timed or chosen for it (timing one would
+    /// only measure noise, and could "move" the run to a backend it never uses).
+    fn uses_device(&self) -> bool {
+        true
+    }
+
     /// What the in-page benchmark times, one model at a time: a name and the settings that
     /// train that model alone. By default the whole lab under its title; empty for a lab with
     /// nothing to time.

@@ -121,6 +121,13 @@ macro_rules! labs {
                 }
             }
 
+            /// Whether the lab's runs compute on their device (see [`Lab::uses_device`]).
+            pub fn uses_device(&self) -> bool {
+                match self {
+                    $(LabSettings::$variant(s) => s.uses_device()),+
+                }
+            }
+
             /// What the in-page benchmark times, one model at a time.
             pub fn benchmark_parts(&self) -> Vec<(String, LabSettings)> {
                 match self {

@@ -27,7 +27,7 @@ pub fn BackendBadge(
                 .map(|a| format!(" on {a}"))
                 .unwrap_or_default();
             view! {
-                <span class="badge-kind" data-testid="backend-kind">{b.kind.label()}</span>
+                <span class="badge-kind" data-testid="backend-kind">{if b.plain { "CPU" } else { b.kind.label() }}</span>
                 <span class="badge-adapter">{adapter}</span>
                 {(!timings.is_empty()).then(|| view! {
                     <span class="badge-timings" title="one training step of this experiment, timed at start-up">

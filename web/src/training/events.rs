@@ -68,12 +68,10 @@ pub enum Event {
         /// Contents.
         bytes: Vec<u8>,
     },
-    /// Discard this run and start again with the same experiment (`playing` as given): the
-    /// backend changed under it.
-    Restart {
-        /// Whether the new run plays at once.
-        playing: bool,
-    },
+    /// Discard this run and start again with the same experiment: the backend changed under
+    /// it. The new run plays if the page's Play is on: the page's own state, not the loop's
+    /// copy of it, which may not have caught up with a press yet.
+    Restart,
     /// The training worker panicked; the page shows the message and stops.
     Panicked(String),
 }

@@ -93,8 +93,12 @@ pub fn spawn(host: impl Host, generation: u64) {
     spawn_local(run(host, generation));
 }
 
+/// The device for a run of a lab that computes on one: the one chosen for `preference` before,
+/// or a new choice (for `auto`: the CPU at once, WebGPU timed in the background).
 async fn device_for(host: &impl Host, generation: u64, preference: BackendPreference) -> Device {
     if let Some(device) = cached_device(preference) {
+        // The badge may show a lab without a device (below): show the chosen backend again.
+        host.emit(generation, Event::Backend(backend_in_use()));
         return device;
     }
     if preference == BackendPreference::Auto {
@@ -147,12 +151,7 @@ async fn choose_in_background(host: impl Host) {
             DEFAULT_CPU.label()
         ));
         set_backend(&host, Some(status));
-        host.emit(
-            host.generation(),
-            Event::Restart {
-                playing: host.playing(),
-            },
-        );
+        host.emit(host.generation(), Event::Restart);
     } else {
         set_backend(&host, Some(status));
     }
@@ -181,7 +180,13 @@ async fn run(host: impl Host, generation: u64) {
     let stale = || host.generation() != generation;
     let say = |event: Event| host.emit(generation, event);
     let experiment = host.experiment();
-    let device = device_for(&host, generation, experiment.backend).await;
+    let device = if experiment.lab.uses_device() {
+        device_for(&host, generation, experiment.backend).await
+    } else {
+        // Nothing to choose (and nothing remembered): the run ignores its device.
+        host.emit(generation, Event::Backend(Some(BackendStatus::plain_cpu())));
+        experiment.backend.cpu_device()
+    };
     if stale() {
         return;
     }
@@ -372,12 +377,7 @@ fn fall_back_to_cpu(host: &impl Host, generation: u64, error: &RunError) -> bool
             ..previous
         }),
     );
-    host.emit(
-        generation,
-        Event::Restart {
-            playing: host.playing(),
-        },
-    );
+    host.emit(generation, Event::Restart);
     true
 }
 

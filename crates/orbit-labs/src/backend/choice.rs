@@ -52,6 +52,10 @@ pub enum WebGpuProbe {
         device: Device,
         /// Adapter name and type as the browser reports them.
         adapter: String,
+        /// Whether the browser calls it a fallback adapter (`GPUAdapterInfo.isFallbackAdapter`):
+        /// a software renderer such as SwiftShader, which runs on the same CPU as the CPU
+        /// backend and, on our models, 10–70× slower than it.
+        fallback: bool,
     },
     /// Why WebGPU is not available.
     Failed(String),
@@ -124,7 +128,8 @@ pub async fn time_webgpu(
 
 /// Chooses the backend for `experiment`: measures the CPU backend and, when the probe gave a
 /// device, WebGPU ([`time_webgpu`], cut short for `auto` once WebGPU has lost); `auto` keeps
-/// the faster, `webgpu` keeps WebGPU unless it failed.
+/// the faster, `webgpu` keeps WebGPU unless it failed. `auto` does not time a fallback
+/// (software) adapter: it keeps the CPU and says why.
 pub async fn choose(experiment: &Experiment, webgpu: WebGpuProbe) -> BackendChoice {
     let pref = experiment.backend;
     let cpu_kind = pref.cpu_kind();
@@ -153,7 +158,19 @@ pub async fn choose(experiment: &Experiment, webgpu: WebGpuProbe) -> BackendChoi
             };
             return cpu(timings, None, Some(reason));
         }
-        WebGpuProbe::Ready { device, adapter } => (device, adapter),
+        WebGpuProbe::Ready {
+            device,
+            adapter,
+            fallback,
+        } => {
+            if fallback && pref == BackendPreference::Auto {
+                let reason = format!(
+                    "WebGPU here is a fallback adapter ({adapter}): a software renderer on this same CPU, slower than the CPU backend, so it is not timed (backend=webgpu uses it anyway)"
+                );
+                return cpu(timings, Some(adapter), Some(reason));
+            }
+            (device, adapter)
+        }
     };
     let auto = pref == BackendPreference::Auto;
     // Only `auto` weighs WebGPU against the CPU; `webgpu` keeps it however slow.
@@ -200,7 +217,13 @@ pub async fn init_webgpu() -> WebGpuProbe {
                 info.name.clone()
             };
             let adapter = format!("{name} ({:?}, {:?})", info.device_type, info.backend);
-            WebGpuProbe::Ready { device, adapter }
+            // wgpu reports a browser's fallback adapter as a CPU device.
+            let fallback = info.device_type == wgpu::DeviceType::Cpu;
+            WebGpuProbe::Ready {
+                device,
+                adapter,
+                fallback,
+            }
         }
         Err(e) => WebGpuProbe::Failed(e.to_string()),
     }
@@ -252,6 +275,34 @@ mod tests {
         };
         let c = pollster::block_on(choose(&e, WebGpuProbe::NotTried));
         assert_eq!(c.kind, BackendKind::Ndarray);
+    }
+
+    /// A probe's device, Flex standing in for WebGPU.
+    fn stand_in(fallback: bool) -> WebGpuProbe {
+        WebGpuProbe::Ready {
+            device: Device::flex(),
+            adapter: "stand-in".into(),
+            fallback,
+        }
+    }
+
+    #[test]
+    fn auto_keeps_the_cpu_without_timing_a_fallback_adapter_and_webgpu_still_uses_it() {
+        let auto = Experiment::for_lab(LabId::Baseline);
+        let c = pollster::block_on(choose(&auto, stand_in(true)));
+        assert_eq!(c.kind, DEFAULT_CPU);
+        assert_eq!(c.warmup_ms.len(), 1, "only the CPU is timed");
+        assert!(c.reason.unwrap().contains("fallback adapter (stand-in)"));
+        // A real adapter is timed (the stand-in is as fast as the CPU: either may win).
+        let c = pollster::block_on(choose(&auto, stand_in(false)));
+        assert!(c.warmup_ms.iter().any(|(k, _)| *k == BackendKind::Webgpu));
+        // Asked for by name, even a fallback adapter is used.
+        let webgpu = Experiment {
+            backend: BackendPreference::Webgpu,
+            ..auto
+        };
+        let c = pollster::block_on(choose(&webgpu, stand_in(true)));
+        assert_eq!(c.kind, BackendKind::Webgpu);
     }
 
     #[test]

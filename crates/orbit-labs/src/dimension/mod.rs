@@ -219,6 +219,11 @@ impl Lab for DimensionSettings {
         Box::new(DimensionRun::new(self, seed, points))
     }
 
+    /// The estimators are plain Rust on the CPU: no backend to choose.
+    fn uses_device(&self) -> bool {
+        false
+    }
+
     /// Nothing to time per model: the lab has no training step.
     fn benchmark_parts(&self) -> Vec<(String, Self)> {
         Vec::new()
