@@ -36,7 +36,7 @@ pub fn BackendBadge(
                 })}
                 {b.provisional.then(|| view! {
                     <span class="badge-reason" data-testid="backend-pending">
-                        "started at once; timing WebGPU against the CPU in the background (the run moves if WebGPU is faster)"
+                        "started at once; choosing the backend in the background (the run moves if WebGPU is faster)"
                     </span>
                 })}
                 {b.reason.map(|r| view! { <span class="badge-reason" data-testid="backend-reason">{r}</span> })}
