@@ -1,12 +1,33 @@
 #!/usr/bin/env bash
 # Runs every test of Orbit, installing what is missing (idempotent):
 # format, clippy, native unit tests, browser tests in headless Chromium (CPU backends and
-# WebGPU), the built site's size against its budget, then end-to-end tests with Playwright
-# against the built site, and a short memory soak.
+# WebGPU) with a short memory soak of the built site beside them, the built site's size against
+# its budget, then end-to-end tests with Playwright against the built site.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../web/setup.sh"
 started=$SECONDS
 elapsed() { printf '   (%d min %d s so far)\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)); }
+
+# Jobs that run beside the next steps: output to a file, killed if the run stops early, and
+# finished (output printed, failure fatal) where their result is wanted.
+declare -A job_pid job_log
+trap 'kill "${job_pid[@]}" 2>/dev/null || true' EXIT
+in_background() { # name, command...
+  local name=$1
+  shift
+  job_log[$name]="$(mktemp)"
+  "$@" >"${job_log[$name]}" 2>&1 &
+  job_pid[$name]=$!
+}
+finish() { # name
+  local status=0
+  wait "${job_pid[$1]}" || status=$?
+  cat "${job_log[$1]}"
+  if [ "$status" -ne 0 ]; then
+    echo "$1 failed (exit $status)" >&2
+    exit 1
+  fi
+}
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
@@ -26,10 +47,7 @@ elapsed
 # in the background while the web app is checked and built; their output follows the build.
 say "native unit tests: built now, run in the background while the web app is built"
 cargo test --workspace --no-run
-native_log="$(mktemp)"
-cargo test --workspace >"$native_log" 2>&1 &
-native=$!
-trap 'kill "$native" 2>/dev/null || true' EXIT
+in_background "native unit tests" cargo test --workspace
 elapsed
 
 say "cargo clippy (the web app, wasm32)"
@@ -43,13 +61,7 @@ trunk build --release
 elapsed
 
 say "native unit tests (run in the background since the build above began)"
-status=0
-wait "$native" || status=$?
-cat "$native_log"
-if [ "$status" -ne 0 ]; then
-  echo "native unit tests failed (exit $status)" >&2
-  exit 1
-fi
+finish "native unit tests"
 elapsed
 
 # The browser tests and the short soak each keep about one core busy (one page training), and
@@ -59,11 +71,8 @@ elapsed
 # of the 2-minute runs and then stays flat; a leak keeps climbing. The short soak fails above
 # 20%, the 30-minute one (the default) above 10%. BENCHMARKS.md, "Training soak".
 say "a short training soak in the background (2 minutes of 200-step runs on the CPU; the full one: node tests/soak.mjs)"
-soak_log="$(mktemp)"
-node tests/soak.mjs --minutes 2 --interval 10 --warmup 6 --limit 20 --backends cpu --steps cpu:200 \
-  >"$soak_log" 2>&1 &
-soak=$!
-trap 'kill "$native" "$soak" 2>/dev/null || true' EXIT
+in_background "the soak" \
+  node tests/soak.mjs --minutes 2 --interval 10 --warmup 6 --limit 20 --backends cpu --steps cpu:200
 say "browser tests in headless Chromium (wasm-bindgen-test)"
 log="$(mktemp)"
 cargo test --release --target wasm32-unknown-unknown -p orbit-web --test browser 2>&1 | tee "$log"
@@ -74,13 +83,7 @@ fi
 grep -q "test result: ok" "$log"
 elapsed
 say "the short training soak (run beside the browser tests)"
-status=0
-wait "$soak" || status=$?
-cat "$soak_log"
-if [ "$status" -ne 0 ]; then
-  echo "the soak failed (exit $status)" >&2
-  exit 1
-fi
+finish "the soak"
 elapsed
 say "the page's size against its budget (tests/size-budget.txt)"
 bash tests/size.sh

@@ -5,7 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use burn::tensor::Device;
-use orbit_labs::backend::{GpuTiming, WebGpuProbe};
+use orbit_labs::backend::{StepTiming, WebGpuProbe};
 use orbit_labs::{BackendKind, BackendPreference, Experiment, LabSettings, Run};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -89,9 +89,9 @@ async fn auto_stops_timing_webgpu_once_it_has_lost_and_the_device_still_trains()
     };
     // Against a CPU step of a microsecond the first timed WebGPU step already loses.
     let timing =
-        orbit_labs::backend::time_webgpu(&short_experiment(10), &device, 3, Some(1e-3)).await;
+        orbit_labs::backend::time_steps(&short_experiment(10), &device, 3, Some(1e-3)).await;
     assert!(
-        matches!(timing, GpuTiming::Timed { steps: 1, ms } if ms > 0.0),
+        matches!(timing, StepTiming::Timed { steps: 1, ms } if ms > 0.0),
         "{timing:?}"
     );
     let (first, last, _) = train(&device, 40).await;

@@ -15,9 +15,9 @@ pub async fn warmup_ms(
     device: &Device,
     timed: usize,
 ) -> Result<f64, String> {
-    match time_webgpu(experiment, device, timed, None).await {
-        GpuTiming::Timed { ms, .. } => Ok(ms),
-        GpuTiming::Failed(e) => Err(e),
+    match time_steps(experiment, device, timed, None).await {
+        StepTiming::Timed { ms, .. } => Ok(ms),
+        StepTiming::Failed(e) => Err(e),
     }
 }
 
@@ -76,9 +76,9 @@ pub struct BackendChoice {
     pub reason: Option<String>,
 }
 
-/// How the timing of WebGPU against the CPU ended.
+/// How a timing of training steps ended (WebGPU's against the CPU, for `auto`).
 #[derive(Clone, Debug, PartialEq)]
-pub enum GpuTiming {
+pub enum StepTiming {
     /// Mean milliseconds of the timed steps: all of them, or as many as it took to be sure
     /// that WebGPU is the slower (their total already exceeded the CPU's whole timing).
     Timed {
@@ -91,43 +91,42 @@ pub enum GpuTiming {
     Failed(String),
 }
 
-/// Times `timed` steps of `experiment` on `device` (WebGPU for `auto`; [`warmup_ms`] uses it for
-/// any device) after an untimed one (shader compilation). Against `cpu_ms` (the CPU's mean step,
-/// for `auto`) timing stops as soon as the steps so far took longer than `timed` CPU steps, since
-/// the mean can then only be the slower: on a software adapter that saves all but one of its slow
-/// steps. (A step is never
-/// abandoned half-way: dropping one that waits for the GPU to map a buffer leaves the buffer
-/// mapped, and the device fails at its next submit.)
-pub async fn time_webgpu(
+/// Times `timed` steps of `experiment` on `device` after an untimed one (shader compilation,
+/// allocation). Against `cpu_ms` (the CPU's mean step, when `auto` times WebGPU) timing stops as
+/// soon as the steps so far took longer than `timed` CPU steps, since the mean can then only be
+/// the slower: on a slow adapter that saves all but one of its steps. (A step is never abandoned
+/// half-way: dropping one that waits for the GPU to map a buffer leaves the buffer mapped, and
+/// the device fails at its next submit.)
+pub async fn time_steps(
     experiment: &Experiment,
     device: &Device,
     timed: usize,
     cpu_ms: Option<f64>,
-) -> GpuTiming {
+) -> StepTiming {
     let mut run = Run::new(experiment, device);
     if let Err(e) = run.step().await {
-        return GpuTiming::Failed(e.to_string());
+        return StepTiming::Failed(e.to_string());
     }
     let budget = cpu_ms.map_or(f64::INFINITY, |c| c * timed.max(1) as f64);
     let start = Instant::now();
     let mut steps = 0;
     while steps < timed.max(1) {
         if let Err(e) = run.step().await {
-            return GpuTiming::Failed(e.to_string());
+            return StepTiming::Failed(e.to_string());
         }
         steps += 1;
         if start.elapsed().as_secs_f64() * 1000.0 > budget {
             break;
         }
     }
-    GpuTiming::Timed {
+    StepTiming::Timed {
         ms: start.elapsed().as_secs_f64() * 1000.0 / steps as f64,
         steps,
     }
 }
 
 /// Chooses the backend for `experiment`: measures the CPU backend and, when the probe gave a
-/// device, WebGPU ([`time_webgpu`], cut short for `auto` once WebGPU has lost); `auto` keeps
+/// device, WebGPU ([`time_steps`], cut short for `auto` once WebGPU has lost); `auto` keeps
 /// the faster, `webgpu` keeps WebGPU unless it failed. `auto` does not time a fallback
 /// (software) adapter: it keeps the CPU and says why.
 pub async fn choose(experiment: &Experiment, webgpu: WebGpuProbe) -> BackendChoice {
@@ -179,12 +178,12 @@ pub async fn choose(experiment: &Experiment, webgpu: WebGpuProbe) -> BackendChoi
     } else {
         None
     };
-    let gpu_ms = match time_webgpu(experiment, &device, 3, against).await {
-        GpuTiming::Failed(e) => {
+    let gpu_ms = match time_steps(experiment, &device, 3, against).await {
+        StepTiming::Failed(e) => {
             let reason = format!("WebGPU failed its warm-up step: {e}");
             return cpu(timings, Some(adapter), Some(reason));
         }
-        GpuTiming::Timed { ms, .. } => ms,
+        StepTiming::Timed { ms, .. } => ms,
     };
     timings.insert(0, (BackendKind::Webgpu, gpu_ms));
     match cpu_ms {
@@ -309,13 +308,13 @@ mod tests {
     fn timing_stops_once_the_device_has_lost_to_the_cpu() {
         let e = Experiment::for_lab(LabId::Baseline);
         let device = Device::flex();
-        let time = |cpu_ms| pollster::block_on(time_webgpu(&e, &device, 3, cpu_ms));
+        let time = |cpu_ms| pollster::block_on(time_steps(&e, &device, 3, cpu_ms));
         // Against a CPU step of a nanosecond the first timed step already loses.
         assert!(matches!(
             time(Some(1e-6)),
-            GpuTiming::Timed { steps: 1, .. }
+            StepTiming::Timed { steps: 1, .. }
         ));
         // Against nothing (the `webgpu` preference) every step is timed.
-        assert!(matches!(time(None), GpuTiming::Timed { steps: 3, .. }));
+        assert!(matches!(time(None), StepTiming::Timed { steps: 3, .. }));
     }
 }

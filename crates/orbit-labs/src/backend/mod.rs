@@ -19,7 +19,7 @@ mod choice;
 #[cfg(target_arch = "wasm32")]
 pub use choice::init_webgpu;
 pub use choice::{
-    BackendChoice, GpuTiming, WebGpuProbe, benchmark_ms, choose, time_webgpu, warmup_ms,
+    BackendChoice, StepTiming, WebGpuProbe, benchmark_ms, choose, time_steps, warmup_ms,
 };
 
 /// What a link or the CLI asks for.
