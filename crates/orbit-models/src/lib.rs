@@ -12,6 +12,8 @@
 //! - [`classifier`]: the [`ImageClassifier`] trait every image model implements, the host-side
 //!   [`ImageSet`], and the [`ClassifierTrainer`] that advances one Adam step at a time and
 //!   evaluates with asynchronous reads only.
+//! - [`kept_slope`]: `sqrt` and `sigmoid` whose backward pass is one product (no `powf` or
+//!   `exp` again, which WebAssembly computes in software).
 //! - [`record`]: a module's trained parameters as bytes and back (Burn's record, shapes
 //!   checked), for weights files.
 //!
@@ -34,6 +36,7 @@ pub mod classifier;
 pub mod equivariance;
 pub mod gcnn;
 pub mod init;
+pub mod kept_slope;
 pub mod mlp;
 pub mod record;
 pub mod sign;

@@ -8,7 +8,7 @@ mod saved;
 
 pub use orbit_models::ace::Mode;
 pub use run::{AceArrows, AcePanels, AceRun};
-pub(crate) use saved::{check_duals, load_members, save_members};
+pub(crate) use saved::{check_duals, load_members, save_members, saved_members};
 
 use burn::tensor::Device;
 use orbit_math::dimension::Points;

@@ -1,5 +1,5 @@
 //! [`AceRun`]: the four modes trained side by side on the same point sets from the same initial
-//! weights; reports carry each mode's test errors (with and without its branches), its γ, λ
+//! weights (one stacked network, a member per mode, stepped in one pass); reports carry each mode's test errors (with and without its branches), its γ, λ
 //! and u per layer, and the equivariance error of the whole network.
 
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ use orbit_math::equivariance::equivariance_error;
 use orbit_math::pointset::{POINTS, PointSets, relabel, rotate, target};
 use orbit_math::stats::normalised_error;
 use orbit_models::Yielder;
-use orbit_models::ace::{Mode, PrimalDual, PrimalDualSettings, VectorNet, VectorNetConfig};
+use orbit_models::ace::{Mode, PrimalDualSettings, PrimalDualStack, VectorNetConfig};
 
 use super::{AceSettings, TEST_SETS, check_duals};
 use crate::lab::{LabRun, LabView, LocalFuture};
@@ -52,7 +52,7 @@ pub struct AcePanels {
 /// An ACE-lab run.
 pub struct AceRun {
     settings: AceSettings,
-    members: Vec<PrimalDual<VectorNet>>,
+    trainer: PrimalDualStack,
     losses: Vec<Vec<f64>>,
     train_x: Tensor<3>,
     train_y: Tensor<3>,
@@ -93,18 +93,18 @@ impl AceRun {
             augmented: settings.c,
             slack_cost: settings.rho,
         };
-        let members: Vec<PrimalDual<VectorNet>> = Mode::ALL
-            .iter()
-            .map(|&mode| {
-                let model = VectorNetConfig::new().init(seed, &autodiff);
-                PrimalDual::new(model, mode, primal_dual)
-            })
-            .collect();
+        let trainer = PrimalDualStack::new(
+            &VectorNetConfig::new(),
+            seed,
+            &Mode::ALL,
+            primal_dual,
+            device,
+        );
         let mut probe = root.fork("probe");
         Self {
             settings: settings.clone(),
-            losses: vec![Vec::new(); members.len()],
-            members,
+            losses: vec![Vec::new(); Mode::ALL.len()],
+            trainer,
             train_x: tensor(&train.x, &autodiff),
             train_y: tensor(&train.y, &autodiff),
             test_x: tensor(&test.x, device),
@@ -125,15 +125,17 @@ impl AceRun {
 
     /// One primal–dual step of every mode on the full training batch.
     pub async fn step(&mut self) -> Result<StepOutcome, RunError> {
-        let mut losses = Vec::with_capacity(self.members.len());
-        for (member, history) in self.members.iter_mut().zip(&mut self.losses) {
-            let loss = member
-                .step(self.train_x.clone(), self.train_y.clone())
-                .await?;
+        let step_losses = self
+            .trainer
+            .step(self.train_x.clone(), self.train_y.clone())
+            .await?;
+        let mut losses = Vec::with_capacity(step_losses.len());
+        let states = self.trainer.states();
+        for ((state, loss), history) in states.iter().zip(step_losses).zip(&mut self.losses) {
             let loss = check_loss(self.steps + 1, f64::from(loss))?;
-            check_duals(self.steps + 1, member.mode().label(), member)?;
+            check_duals(self.steps + 1, state.mode().label(), state)?;
             history.push(loss);
-            losses.push((member.mode().label().to_string(), loss));
+            losses.push((state.mode().label().to_string(), loss));
         }
         self.steps += 1;
         let due = Due::at(self.steps, self.settings.steps, self.settings.eval);
@@ -149,10 +151,17 @@ impl AceRun {
             .flat_map(|set| rotate(&relabel(set, &self.probe_order), self.probe_angle))
             .collect();
         let (probe_x, acted_x) = (tensor(&probe, &self.device), tensor(&acted, &self.device));
-        for (i, member) in self.members.iter().enumerate() {
+        // Every member's predictions in one pass each.
+        let full = self.trainer.predict(self.test_x.clone(), true).await?;
+        let eq = self.trainer.predict(self.test_x.clone(), false).await?;
+        let f_x = self.trainer.predict(probe_x, true).await?;
+        let f_gx = self.trainer.predict(acted_x, true).await?;
+        let rows = full.into_iter().zip(eq).zip(f_x.into_iter().zip(f_gx));
+        for (i, (member, ((full, eq), (f_x, f_gx)))) in
+            self.trainer.states().iter().zip(rows).enumerate()
+        {
             let key = member.mode().key();
-            let full = wide(member.predict(self.test_x.clone(), true).await?);
-            let eq = wide(member.predict(self.test_x.clone(), false).await?);
+            let (full, eq, f_x, f_gx) = (wide(full), wide(eq), wide(f_x), wide(f_gx));
             m = m
                 .with(
                     &format!("{key}_test_error"),
@@ -162,8 +171,6 @@ impl AceRun {
                     &format!("{key}_eq_test_error"),
                     normalised_error(&eq, &self.test.y),
                 );
-            let f_x = wide(member.predict(probe_x.clone(), true).await?);
-            let f_gx = wide(member.predict(acted_x.clone(), true).await?);
             let g_fx: Vec<f64> = f_x
                 .chunks(2 * POINTS)
                 .flat_map(|set| rotate(&relabel(set, &self.probe_order), self.probe_angle))
@@ -207,9 +214,10 @@ impl AceRun {
         let truth = target(&turned, self.settings.wind);
         let (x_t, turned_t) = (tensor(x, &self.device), tensor(&turned, &self.device));
         let mut arrows = Vec::new();
-        for member in &self.members {
-            let f_x = wide(member.predict(x_t.clone(), true).await?);
-            let f_rx = wide(member.predict(turned_t.clone(), true).await?);
+        let f_x = self.trainer.predict(x_t, true).await?;
+        let f_rx = self.trainer.predict(turned_t, true).await?;
+        for ((member, f_x), f_rx) in self.trainer.states().iter().zip(f_x).zip(f_rx) {
+            let (f_x, f_rx) = (wide(f_x), wide(f_rx));
             arrows.push(AceArrows {
                 mode: member.mode(),
                 error: normalised_error(&f_rx, &truth),
@@ -250,12 +258,16 @@ impl LabRun for AceRun {
     /// Per mode, the network (`strict`, …) and its multipliers, slacks and γs
     /// (`strict-duals`, …: λ, u and γ per layer as exact binary numbers).
     fn weights(&self) -> Result<crate::lab::ModelWeights, String> {
-        super::save_members(self.members.iter().map(|m| (m.mode().key(), m)))
+        let states = self.trainer.states().iter().enumerate();
+        super::save_members(
+            states.map(|(m, s)| (s.mode().key(), self.trainer.weights(m), s.duals())),
+        )
     }
 
     fn load_weights(&mut self, models: &[(String, Vec<u8>)], step: usize) -> Result<(), String> {
-        let members = self.members.iter_mut().map(|m| (m.mode().key(), m));
-        super::load_members(members, models, step)?;
+        let keys = self.trainer.states().iter();
+        let saved = super::saved_members(models, keys.map(|s| (s.mode().key(), s.layers())))?;
+        self.trainer.load_weights(saved, step)?;
         for history in &mut self.losses {
             history.clear();
         }

@@ -194,7 +194,7 @@ impl AceDigitsRun {
                 })
                 .await?;
             let loss = check_loss(step, f64::from(loss))?;
-            crate::ace::check_duals(step, member.label, &member.trainer)?;
+            crate::ace::check_duals(step, member.label, member.trainer.state())?;
             member.losses.push(loss);
             losses.push((member.label.to_string(), loss));
             self.pause().await;
@@ -314,7 +314,11 @@ impl LabRun for AceDigitsRun {
     /// Per model, the network (`z2`, `strict`, …) and its multipliers, slacks and γs
     /// (`z2-duals`, …).
     fn weights(&self) -> Result<ModelWeights, String> {
-        crate::ace::save_members(self.members.iter().map(|m| (m.key, &m.trainer)))
+        crate::ace::save_members(
+            self.members
+                .iter()
+                .map(|m| (m.key, m.trainer.weights(), m.trainer.duals())),
+        )
     }
 
     fn load_weights(&mut self, models: &[(String, Vec<u8>)], step: usize) -> Result<(), String> {

@@ -17,11 +17,11 @@
 use burn::config::Config;
 use burn::module::{Module, Param};
 use burn::nn::Linear;
-use burn::tensor::activation::{relu, sigmoid};
+use burn::tensor::activation::relu;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use orbit_math::Rng;
 
-use crate::init;
+use crate::{init, kept_slope};
 
 /// Configuration of a [`VectorNet`].
 #[derive(Config, Debug, PartialEq)]
@@ -138,44 +138,23 @@ impl VectorNet {
     /// - `x`: `[b, n, 2]`; output `[b, n, 2]`
     pub fn forward(&self, x: Tensor<3>, branch: bool) -> Tensor<3> {
         let [b, n, _] = x.dims();
-        let device = x.device();
-        // 1. Radial messages over the unordered pairs i < j only: φ of a pair's distance serves
-        // both directions (rel_ji = −rel_ij) and a point's message to itself is 0, so this is
-        // 2.4× less work than all n² ordered pairs for n = 6, and the same function.
-        let pairs: Vec<(i64, i64)> = (0..n as i64)
-            .flat_map(|i| (i + 1..n as i64).map(move |j| (i, j)))
-            .collect();
-        let p = pairs.len();
         let c = self.readout.dims()[0];
-        if p == 0 {
-            return self.layers_and_readout(Tensor::zeros([b, n, 2, c], &device), branch);
-        }
-        let index = |pick: fn(&(i64, i64)) -> i64| {
-            let ids: Vec<i64> = pairs.iter().map(pick).collect();
-            Tensor::<1, Int>::from_data(TensorData::new(ids, [p]), &device)
+        let Some(pairs) = PairGeometry::of(x.clone()) else {
+            return self.layers_and_readout(Tensor::zeros([b, n, 2, c], &x.device()), branch);
         };
-        let rel = x.clone().select(1, index(|q| q.1)) - x.select(1, index(|q| q.0)); // [b, P, 2]
-        let dist = ((rel.clone() * rel.clone()).sum_dim(2) + 1e-12).sqrt(); // [b, P, 1]
-        // φ on every (set, pair) row at once (a 3-D input would make each Linear a batched
+        let p = pairs.count();
+        // 1. φ on every (set, pair) row at once (a 3-D input would make each Linear a batched
         // product of tiny blocks).
         let phi = self
             .radial2
-            .forward(relu(self.radial1.forward(dist.reshape([b * p, 1]))))
+            .forward(relu(self.radial1.forward(pairs.dist.reshape([b * p, 1]))))
             .reshape([b, p, 1, c]);
-        let m = rel.unsqueeze_dim::<4>(3) * phi; // [b, P, 2, C]: rel_ij φ(|rel_ij|)
-        // Each pair's message goes to i and, negated, to j: one product with the pairs'
-        // signed incidence matrix, [P, n], over every (set, coordinate, channel) row.
-        let mut incidence = vec![0.0f32; p * n];
-        for (q, &(i, j)) in pairs.iter().enumerate() {
-            incidence[q * n + i as usize] = 1.0 / n as f32;
-            incidence[q * n + j as usize] = -1.0 / n as f32;
-        }
-        let incidence = Tensor::<2>::from_data(TensorData::new(incidence, [p, n]), &device);
+        let m = pairs.rel.unsqueeze_dim::<4>(3) * phi; // [b, P, 2, C]: rel_ij φ(|rel_ij|)
         let v = m
             .reshape([b, p, 2 * c])
             .swap_dims(1, 2)
             .reshape([b * 2 * c, p])
-            .matmul(incidence)
+            .matmul(pairs.incidence)
             .reshape([b, 2 * c, n])
             .swap_dims(1, 2)
             .reshape([b, n, 2, c]);
@@ -205,8 +184,10 @@ impl VectorNet {
                 let gamma = self.gamma.val().narrow(0, l, 1).reshape([1, 1, 1, 1]);
                 h = h + neq * gamma;
             }
-            let norm = ((h.clone() * h.clone()).sum_dim(2) + 1e-12).sqrt(); // [b, n, 1, C]
-            let gate = sigmoid(norm + layer.gate_bias.val().reshape([1, 1, 1, c]));
+            // The gate's square root and sigmoid keep their slopes from the forward pass (Burn
+            // would compute `powf` and `exp` again in the backward pass).
+            let norm = kept_slope::sqrt((h.clone() * h.clone()).sum_dim(2) + 1e-12); // [b, n, 1, C]
+            let gate = kept_slope::sigmoid(norm + layer.gate_bias.val().reshape([1, 1, 1, c]));
             v = h * gate;
         }
         // 3. Read-out.
@@ -216,5 +197,56 @@ impl VectorNet {
     /// Layers (and γs).
     pub fn depth(&self) -> usize {
         self.layers.len()
+    }
+}
+
+/// Step 1's geometry of a batch of sets, over the unordered pairs `i < j` only: φ of a pair's
+/// distance serves both directions (`rel_ji = −rel_ij`) and a point's message to itself is 0,
+/// so this is 2.4× less work than all `n²` ordered pairs for `n = 6`, and the same function.
+pub(super) struct PairGeometry {
+    /// `x_j − x_i` per set and pair, `[b, P, 2]`.
+    pub rel: Tensor<3>,
+    /// `|x_j − x_i|`, `[b, P, 1]`.
+    pub dist: Tensor<3>,
+    /// The pairs' signed incidence matrix over `n`, `[P, n]`: each pair's message goes to `i`
+    /// and, negated, to `j`, so that one product over every (set, coordinate, channel) row
+    /// sums the messages.
+    pub incidence: Tensor<2>,
+}
+
+impl PairGeometry {
+    /// The geometry of `x`, `[b, n, 2]`; `None` for sets of fewer than two points.
+    pub fn of(x: Tensor<3>) -> Option<Self> {
+        let [_, n, _] = x.dims();
+        let device = x.device();
+        let pairs: Vec<(i64, i64)> = (0..n as i64)
+            .flat_map(|i| (i + 1..n as i64).map(move |j| (i, j)))
+            .collect();
+        let p = pairs.len();
+        if p == 0 {
+            return None;
+        }
+        let index = |pick: fn(&(i64, i64)) -> i64| {
+            let ids: Vec<i64> = pairs.iter().map(pick).collect();
+            Tensor::<1, Int>::from_data(TensorData::new(ids, [p]), &device)
+        };
+        let rel = x.clone().select(1, index(|q| q.1)) - x.select(1, index(|q| q.0));
+        let dist = kept_slope::sqrt((rel.clone() * rel.clone()).sum_dim(2) + 1e-12);
+        let mut incidence = vec![0.0f32; p * n];
+        for (q, &(i, j)) in pairs.iter().enumerate() {
+            incidence[q * n + i as usize] = 1.0 / n as f32;
+            incidence[q * n + j as usize] = -1.0 / n as f32;
+        }
+        let incidence = Tensor::from_data(TensorData::new(incidence, [p, n]), &device);
+        Some(Self {
+            rel,
+            dist,
+            incidence,
+        })
+    }
+
+    /// Pairs `P`.
+    pub fn count(&self) -> usize {
+        self.incidence.dims()[0]
     }
 }

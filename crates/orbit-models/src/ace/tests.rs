@@ -100,27 +100,20 @@ fn the_branch_is_kept_at_unit_norm() {
     let device = Device::flex();
     let net = VectorNetConfig::new().init(5, &device);
     for layer in &net.layers {
-        let w = layer
-            .dense
-            .weight
-            .val()
-            .powi_scalar(2)
-            .sum()
-            .into_scalar::<f32>();
-        let b = layer
-            .dense
-            .bias
-            .as_ref()
-            .unwrap()
-            .val()
-            .powi_scalar(2)
-            .sum()
-            .into_scalar::<f32>();
-        assert!((w + b - 1.0).abs() < 1e-5, "{w} + {b}");
+        let norm2 = branch_norm2(layer);
+        assert!((norm2 - 1.0).abs() < 1e-5, "{norm2}");
     }
     assert_eq!(
         net.forward(Tensor::zeros([2, POINTS, 2], &device), true)
             .dims(),
         [2, POINTS, 2]
     );
+}
+
+/// `|W|² + |b|²` of a layer's branch.
+pub(super) fn branch_norm2(layer: &VectorLayer) -> f32 {
+    let dense = &layer.dense;
+    let w = dense.weight.val().powi_scalar(2).sum();
+    let b = dense.bias.as_ref().map(|b| b.val().powi_scalar(2).sum());
+    b.map_or(w.clone(), |b| w + b).into_scalar::<f32>()
 }

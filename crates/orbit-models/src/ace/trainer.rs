@@ -101,18 +101,138 @@ pub struct PrimalDualSettings {
     pub slack_cost: f64,
 }
 
+/// One mode's constraint state: its multipliers λ_l, slacks u_l and the γ_l of the last step,
+/// with the Lagrangian's terms and the dual step that [`PrimalDual`] and
+/// [`super::PrimalDualStack`] share.
+#[derive(Clone, Debug)]
+pub struct DualState {
+    mode: Mode,
+    duals: Duals,
+}
+
+impl DualState {
+    /// λ = 0 and u = 0 for `layers` layers; γ = 1 (0 in strict mode), the networks' start.
+    pub fn new(mode: Mode, layers: usize) -> Self {
+        Self {
+            mode,
+            duals: Duals {
+                lambda: vec![0.0; layers],
+                slack: vec![0.0; layers],
+                gamma: vec![if mode.uses_branch() { 1.0 } else { 0.0 }; layers],
+            },
+        }
+    }
+
+    /// What the constraint adds to the task loss, from the γ parameter (`[L]`, on the
+    /// autodiff device): `Σ λ_l s_l + c Σ s_l²`; `None` in strict and unconstrained mode.
+    pub fn penalty(&self, gamma: Tensor<1>, augmented: f64) -> Option<Tensor<1>> {
+        let device = gamma.device();
+        let layers = self.layers();
+        let as_tensor = |v: &[f64]| {
+            let v: Vec<f32> = v.iter().map(|&x| x as f32).collect();
+            Tensor::<1>::from_data(TensorData::new(v, [layers]), &device)
+        };
+        let c = augmented;
+        match self.mode {
+            Mode::Strict | Mode::Free => None,
+            Mode::Equality => Some(
+                (gamma.clone() * as_tensor(&self.duals.lambda)).sum()
+                    + gamma.powi_scalar(2).sum() * c,
+            ),
+            Mode::Resilient => {
+                let excess = gamma.abs() - as_tensor(&self.duals.slack);
+                Some(
+                    (excess.clone() * as_tensor(&self.duals.lambda)).sum()
+                        + excess.clamp_min(0.0).powi_scalar(2).sum() * c,
+                )
+            }
+        }
+    }
+
+    /// λ and u from the γ before the primal step.
+    pub fn dual_step(&mut self, s: &PrimalDualSettings) {
+        let d = &mut self.duals;
+        match self.mode {
+            Mode::Strict | Mode::Free => {}
+            Mode::Equality => {
+                for (l, g) in d.lambda.iter_mut().zip(&d.gamma) {
+                    *l += s.dual_lr * g;
+                }
+            }
+            Mode::Resilient => {
+                for ((l, u), g) in d.lambda.iter_mut().zip(&mut d.slack).zip(&d.gamma) {
+                    let violation = g.abs() - *u;
+                    *u -= s.primal_lr * (s.slack_cost * *u - *l);
+                    *l = (*l + s.dual_lr * violation).max(0.0);
+                }
+            }
+        }
+    }
+
+    /// Keeps the γs after a primal step (read from the network; ignored in strict mode, whose
+    /// γs are 0 whatever the parameter holds).
+    pub fn record_gamma(&mut self, gamma: Vec<f64>) {
+        if self.mode.uses_branch() {
+            self.duals.gamma = gamma;
+        }
+    }
+
+    /// Replaces λ, u and γ after checking their lengths and that they are finite.
+    pub fn load(&mut self, duals: Duals) -> Result<(), String> {
+        let layers = self.layers();
+        for (name, v) in [
+            ("λ", &duals.lambda),
+            ("u", &duals.slack),
+            ("γ", &duals.gamma),
+        ] {
+            if v.len() != layers || v.iter().any(|x| !x.is_finite()) {
+                return Err(format!(
+                    "the saved {name} has {} finite values, the network {layers} layers",
+                    v.iter().filter(|x| x.is_finite()).count()
+                ));
+            }
+        }
+        self.duals = duals;
+        Ok(())
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// γ_l after the last step.
+    pub fn gamma(&self) -> &[f64] {
+        &self.duals.gamma
+    }
+
+    /// λ_l after the last step.
+    pub fn lambda(&self) -> &[f64] {
+        &self.duals.lambda
+    }
+
+    /// u_l after the last step.
+    pub fn slack(&self) -> &[f64] {
+        &self.duals.slack
+    }
+
+    /// Layers (one γ, λ and u each).
+    pub fn layers(&self) -> usize {
+        self.duals.lambda.len()
+    }
+
+    /// λ, u and γ as a weights file keeps them.
+    pub fn duals(&self) -> Duals {
+        self.duals.clone()
+    }
+}
+
 /// A [`Branched`] network trained in one [`Mode`], with its multipliers and slacks.
 pub struct PrimalDual<M: Branched> {
-    mode: Mode,
     settings: PrimalDualSettings,
     model: M,
     optimizer: ModuleOptimizer,
-    /// Multipliers λ_l.
-    lambda: Vec<f64>,
-    /// Slacks u_l (resilient mode; 0 otherwise).
-    slack: Vec<f64>,
-    /// γ_l after the last step (0 in strict mode).
-    gamma: Vec<f64>,
+    state: DualState,
     steps: usize,
 }
 
@@ -129,7 +249,7 @@ impl PrimalDual<VectorNet> {
     /// Predictions on the plain device, with the branches (`f_{θ,γ}`) or without (`f_eq`),
     /// row-major `[b, n, 2]`.
     pub async fn predict(&self, x: Tensor<3>, branch: bool) -> Result<Vec<f32>, ExecutionError> {
-        let branch = branch && self.mode.uses_branch();
+        let branch = branch && self.mode().uses_branch();
         let values = self
             .model
             .valid()
@@ -145,13 +265,10 @@ impl<M: Branched> PrimalDual<M> {
     pub fn new(model: M, mode: Mode, settings: PrimalDualSettings) -> Self {
         let layers = model.depth();
         Self {
-            mode,
             settings,
             model,
             optimizer: AdamConfig::new().init(),
-            lambda: vec![0.0; layers],
-            slack: vec![0.0; layers],
-            gamma: vec![if mode.uses_branch() { 1.0 } else { 0.0 }; layers],
+            state: DualState::new(mode, layers),
             steps: 0,
         }
     }
@@ -162,28 +279,13 @@ impl<M: Branched> PrimalDual<M> {
         &mut self,
         task: impl FnOnce(&M, bool) -> Tensor<1>,
     ) -> Result<f32, ExecutionError> {
-        let task = task(&self.model, self.mode.uses_branch());
-        let device = task.device();
-        let layers = self.lambda.len();
-        let as_tensor = |v: &[f64]| {
-            let v: Vec<f32> = v.iter().map(|&x| x as f32).collect();
-            Tensor::<1>::from_data(TensorData::new(v, [layers]), &device)
-        };
-        let gamma = self.model.gamma();
-        let c = self.settings.augmented;
-        let objective = match self.mode {
-            Mode::Strict | Mode::Free => task.clone(),
-            Mode::Equality => {
-                let penalty = (gamma.clone() * as_tensor(&self.lambda)).sum()
-                    + gamma.powi_scalar(2).sum() * c;
-                task.clone() + penalty
-            }
-            Mode::Resilient => {
-                let excess = gamma.abs() - as_tensor(&self.slack);
-                let penalty = (excess.clone() * as_tensor(&self.lambda)).sum()
-                    + excess.clamp_min(0.0).powi_scalar(2).sum() * c;
-                task.clone() + penalty
-            }
+        let task = task(&self.model, self.mode().uses_branch());
+        let objective = match self
+            .state
+            .penalty(self.model.gamma(), self.settings.augmented)
+        {
+            Some(penalty) => task.clone() + penalty,
+            None => task.clone(),
         };
         let grads = GradientsParams::from_grads(objective.backward(), &self.model);
         let model = self.model.clone();
@@ -191,36 +293,14 @@ impl<M: Branched> PrimalDual<M> {
             .optimizer
             .step(self.settings.primal_lr, model, grads)
             .unit_branches();
-        self.dual_step();
-        self.gamma = match self.mode {
-            Mode::Strict => vec![0.0; layers],
-            _ => {
-                let data = self.model.gamma().into_data_async().await?;
-                data.iter::<f32>().map(f64::from).collect()
-            }
-        };
+        self.state.dual_step(&self.settings);
+        if self.mode().uses_branch() {
+            let data = self.model.gamma().into_data_async().await?;
+            self.state
+                .record_gamma(data.iter::<f32>().map(f64::from).collect());
+        }
         self.steps += 1;
         task.into_scalar_async::<f32>().await
-    }
-
-    /// λ and u from the γ before the primal step.
-    fn dual_step(&mut self) {
-        let s = self.settings;
-        match self.mode {
-            Mode::Strict | Mode::Free => {}
-            Mode::Equality => {
-                for (l, g) in self.lambda.iter_mut().zip(&self.gamma) {
-                    *l += s.dual_lr * g;
-                }
-            }
-            Mode::Resilient => {
-                for ((l, u), g) in self.lambda.iter_mut().zip(&mut self.slack).zip(&self.gamma) {
-                    let violation = g.abs() - *u;
-                    *u -= s.primal_lr * (s.slack_cost * *u - *l);
-                    *l = (*l + s.dual_lr * violation).max(0.0);
-                }
-            }
-        }
     }
 
     /// The model on the plain device.
@@ -230,22 +310,27 @@ impl<M: Branched> PrimalDual<M> {
 
     /// The mode.
     pub fn mode(&self) -> Mode {
-        self.mode
+        self.state.mode()
+    }
+
+    /// The multipliers, slacks and γs.
+    pub fn state(&self) -> &DualState {
+        &self.state
     }
 
     /// γ_l after the last step.
     pub fn gamma(&self) -> &[f64] {
-        &self.gamma
+        self.state.gamma()
     }
 
     /// λ_l after the last step.
     pub fn lambda(&self) -> &[f64] {
-        &self.lambda
+        self.state.lambda()
     }
 
     /// u_l after the last step.
     pub fn slack(&self) -> &[f64] {
-        &self.slack
+        self.state.slack()
     }
 
     /// Steps taken.
@@ -255,7 +340,7 @@ impl<M: Branched> PrimalDual<M> {
 
     /// Layers of the network (one γ, λ and u each).
     pub fn layers(&self) -> usize {
-        self.lambda.len()
+        self.state.layers()
     }
 
     /// The network's parameters (θ and γ) as bytes (see [`crate::record`]).
@@ -265,34 +350,17 @@ impl<M: Branched> PrimalDual<M> {
 
     /// The dual state that goes with [`Self::weights`]: λ_l, u_l and γ_l after the last step.
     pub fn duals(&self) -> Duals {
-        Duals {
-            lambda: self.lambda.clone(),
-            slack: self.slack.clone(),
-            gamma: self.gamma.clone(),
-        }
+        self.state.duals()
     }
 
     /// Continues from saved weights and duals (shapes and lengths are checked): the step
     /// count becomes `steps` and Adam's moment estimates start afresh.
     pub fn load_weights(&mut self, bytes: &[u8], duals: Duals, steps: usize) -> Result<(), String> {
-        let layers = self.lambda.len();
-        for (name, v) in [
-            ("λ", &duals.lambda),
-            ("u", &duals.slack),
-            ("γ", &duals.gamma),
-        ] {
-            if v.len() != layers || v.iter().any(|x| !x.is_finite()) {
-                return Err(format!(
-                    "the saved {name} has {} finite values, the network {layers} layers",
-                    v.iter().filter(|x| x.is_finite()).count()
-                ));
-            }
-        }
+        let mut state = self.state.clone();
+        state.load(duals)?;
         self.model = crate::record::module_from_bytes(self.model.clone(), bytes)?;
         self.optimizer = AdamConfig::new().init();
-        self.lambda = duals.lambda;
-        self.slack = duals.slack;
-        self.gamma = duals.gamma;
+        self.state = state;
         self.steps = steps;
         Ok(())
     }
