@@ -63,6 +63,17 @@ fn lead1(t: Tensor<1>) -> Tensor<3> {
     t.reshape([1, 1, k])
 }
 
+/// `parts` joined along their first axis as a new parameter, lifted onto the autodiff device
+/// or detached where it is.
+fn stacked<const D: usize>(parts: Vec<Tensor<D>>, lift: bool) -> Param<Tensor<D>> {
+    let t = Tensor::cat(parts, 0);
+    Param::from_tensor(if lift {
+        Tensor::from_inner(t)
+    } else {
+        t.detach()
+    })
+}
+
 /// The bias of `linear` (the networks' `Linear`s all have one).
 fn bias(linear: &Linear) -> Tensor<1> {
     let [_, out] = linear.weight.dims();
@@ -73,26 +84,13 @@ fn bias(linear: &Linear) -> Tensor<1> {
 }
 
 impl VectorNetStack {
-    /// The members' parameters stacked, as new parameters; `lift` puts them on the autodiff
-    /// device of the members' plain device (for training), otherwise they stay where they are.
+    /// The members' parameters stacked (at least one member), as new parameters; `lift` puts
+    /// them on the autodiff device of the members' plain device (for training), otherwise they
+    /// stay where they are.
     pub fn new(members: &[VectorNet], lift: bool) -> Self {
-        let param3 = |parts: Vec<Tensor<3>>| {
-            let t = Tensor::cat(parts, 0);
-            Param::from_tensor(if lift {
-                Tensor::from_inner(t)
-            } else {
-                t.detach()
-            })
-        };
-        let param2 = |parts: Vec<Tensor<2>>| {
-            let t = Tensor::cat(parts, 0);
-            Param::from_tensor(if lift {
-                Tensor::from_inner(t)
-            } else {
-                t.detach()
-            })
-        };
-        let each3 = |f: &dyn Fn(&VectorNet) -> Tensor<3>| param3(members.iter().map(f).collect());
+        let param2 = |parts: Vec<Tensor<2>>| stacked(parts, lift);
+        let each3 =
+            |f: &dyn Fn(&VectorNet) -> Tensor<3>| stacked(members.iter().map(f).collect(), lift);
         let layers = (0..members[0].layers.len())
             .map(|l| VectorLayerStack {
                 own: each3(&|n| lead2(n.layers[l].own.val())),
