@@ -5,6 +5,7 @@
 //! found, a failed load), the page hosts the [`run_loop`] itself and says so in the badge.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 
 use leptos::prelude::*;
 use orbit_labs::Experiment;
@@ -27,6 +28,36 @@ struct TrainingWorker {
 
 thread_local! {
     static WORKER: RefCell<Option<TrainingWorker>> = const { RefCell::new(None) };
+    /// The worker's decoded events not yet applied, oldest first.
+    static INBOX: RefCell<VecDeque<Envelope>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// Queues a decoded event; the first of a batch starts the drain.
+fn post_to_inbox(session: Session, envelope: Envelope) {
+    let was_empty = INBOX.with(|q| {
+        let mut q = q.borrow_mut();
+        q.push_back(envelope);
+        q.len() == 1
+    });
+    if was_empty {
+        leptos::task::spawn_local(drain_inbox(session));
+    }
+}
+
+/// Applies the queued events in order, each in a task of its own: decoding a large event (a
+/// lab's view, a batch of reports) and rendering it were one main-thread task of up to 60 ms
+/// on the sign lab's page; split, each part stays shorter.
+async fn drain_inbox(session: Session) {
+    loop {
+        browser::yield_now().await;
+        let Some(envelope) = INBOX.with(|q| q.borrow_mut().pop_front()) else {
+            return;
+        };
+        receive(session, envelope);
+        if INBOX.with(|q| q.borrow().is_empty()) {
+            return;
+        }
+    }
 }
 
 /// Whether the run trains in the worker.
@@ -115,7 +146,7 @@ fn start_worker(session: Session) -> Result<web_sys::Worker, String> {
     let on_message =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             match events::decode::<Envelope>(&e.data()) {
-                Ok(envelope) => receive(session, envelope),
+                Ok(envelope) => post_to_inbox(session, envelope),
                 Err(e) => log::warn!("a message from the training worker did not decode: {e}"),
             }
         });
