@@ -45,8 +45,8 @@ fn post_to_inbox(session: Session, envelope: Envelope) {
 }
 
 /// Applies the queued events in order, each in a task of its own: decoding a large event (a
-/// lab's view, a batch of reports) and rendering it were one main-thread task of up to 60 ms
-/// on the sign lab's page; split, each part stays shorter.
+/// lab's view, a batch of reports) and rendering it were one main-thread task of up to 64 ms
+/// on the sign lab's page (in a Chrome trace); split, each part stays shorter.
 async fn drain_inbox(session: Session) {
     loop {
         browser::yield_now().await;

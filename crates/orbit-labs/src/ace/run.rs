@@ -1,6 +1,7 @@
 //! [`AceRun`]: the four modes trained side by side on the same point sets from the same initial
-//! weights (one stacked network, a member per mode, stepped in one pass); reports carry each mode's test errors (with and without its branches), its γ, λ
-//! and u per layer, and the equivariance error of the whole network.
+//! weights (one stacked network, a member per mode, stepped in one pass); reports carry each
+//! mode's test errors (with and without its branches), its γ, λ and u per layer, and the
+//! equivariance error of the whole network.
 
 use serde::{Deserialize, Serialize};
 use std::any::Any;
@@ -267,7 +268,7 @@ impl LabRun for AceRun {
     fn load_weights(&mut self, models: &[(String, Vec<u8>)], step: usize) -> Result<(), String> {
         let keys = self.trainer.states().iter();
         let saved = super::saved_members(models, keys.map(|s| (s.mode().key(), s.layers())))?;
-        self.trainer.load_weights(saved, step)?;
+        self.trainer.load_weights(saved)?;
         for history in &mut self.losses {
             history.clear();
         }

@@ -147,18 +147,12 @@ impl VectorNet {
         // product of tiny blocks).
         let phi = self
             .radial2
-            .forward(relu(self.radial1.forward(pairs.dist.reshape([b * p, 1]))))
+            .forward(relu(
+                self.radial1.forward(pairs.dist.clone().reshape([b * p, 1])),
+            ))
             .reshape([b, p, 1, c]);
-        let m = pairs.rel.unsqueeze_dim::<4>(3) * phi; // [b, P, 2, C]: rel_ij φ(|rel_ij|)
-        let v = m
-            .reshape([b, p, 2 * c])
-            .swap_dims(1, 2)
-            .reshape([b * 2 * c, p])
-            .matmul(pairs.incidence)
-            .reshape([b, 2 * c, n])
-            .swap_dims(1, 2)
-            .reshape([b, n, 2, c]);
-        self.layers_and_readout(v, branch)
+        let m = pairs.rel.clone().unsqueeze_dim::<4>(3) * phi; // [b, P, 2, C]: rel_ij φ(|rel_ij|)
+        self.layers_and_readout(pairs.to_points(m), branch)
     }
 
     /// Steps 2 and 3 from the messages `v`, `[b, n, 2, C]`; output `[b, n, 2]`.
@@ -248,5 +242,20 @@ impl PairGeometry {
     /// Pairs `P`.
     pub fn count(&self) -> usize {
         self.incidence.dims()[0]
+    }
+
+    /// Each point's share of its pairs' messages: `[B, P, 2, C]` → `[B, n, 2, C]`, one product
+    /// with the incidence matrix over every (batch row, coordinate, channel).
+    pub fn to_points(&self, messages: Tensor<4>) -> Tensor<4> {
+        let [rows, p, _, c] = messages.dims();
+        let n = self.incidence.dims()[1];
+        messages
+            .reshape([rows, p, 2 * c])
+            .swap_dims(1, 2)
+            .reshape([rows * 2 * c, p])
+            .matmul(self.incidence.clone())
+            .reshape([rows, 2 * c, n])
+            .swap_dims(1, 2)
+            .reshape([rows, n, 2, c])
     }
 }

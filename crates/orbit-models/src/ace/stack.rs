@@ -11,8 +11,8 @@
 
 use burn::module::{Module, Param};
 use burn::nn::Linear;
+use burn::tensor::Tensor;
 use burn::tensor::activation::relu;
-use burn::tensor::{Device, Tensor};
 
 use super::network::PairGeometry;
 use super::{VectorLayer, VectorNet};
@@ -121,11 +121,6 @@ impl VectorNetStack {
         }
     }
 
-    /// Members.
-    pub fn members(&self) -> usize {
-        self.gamma.dims()[0]
-    }
-
     /// Layers (one γ each).
     pub fn depth(&self) -> usize {
         self.layers.len()
@@ -185,18 +180,14 @@ impl VectorNetStack {
         let p = pairs.count();
         // φ's first layer takes one number: a broadcast product instead of a matrix product.
         let hidden = relu(
-            pairs.dist.reshape([1, b * p, 1]) * self.radial1_weight.val() + self.radial1_bias.val(),
+            pairs.dist.clone().reshape([1, b * p, 1]) * self.radial1_weight.val()
+                + self.radial1_bias.val(),
         ); // [M, bP, H]
         let phi = (hidden.matmul(self.radial2_weight.val()) + self.radial2_bias.val())
             .reshape([m, b, p, 1, c]);
-        let messages = pairs.rel.reshape([1, b, p, 2, 1]) * phi; // [M, b, P, 2, C]
-        let v = messages
-            .reshape([m, b, p, 2 * c])
-            .swap_dims(2, 3)
-            .reshape([m * b * 2 * c, p])
-            .matmul(pairs.incidence)
-            .reshape([m, b, 2 * c, n])
-            .swap_dims(2, 3)
+        let messages = pairs.rel.clone().reshape([1, b, p, 2, 1]) * phi; // [M, b, P, 2, C]
+        let v = pairs
+            .to_points(messages.reshape([m * b, p, 2, c]))
             .reshape([m, b, n, 2, c]);
         self.layers_and_readout(v, gamma_scale)
     }
@@ -242,11 +233,6 @@ impl VectorNetStack {
         self.layers = self.layers.into_iter().map(unit_branch).collect();
         self
     }
-
-    /// The device of the parameters.
-    pub fn device(&self) -> Device {
-        self.gamma.device()
-    }
 }
 
 /// One stacked layer with each member's branch at unit norm.
@@ -274,7 +260,7 @@ fn unit_branch(layer: VectorLayerStack) -> VectorLayerStack {
 mod tests {
     use super::*;
     use crate::ace::VectorNetConfig;
-    use burn::tensor::{Distribution, TensorData};
+    use burn::tensor::{Device, Distribution, TensorData};
 
     fn gap(a: Tensor<3>, b: Tensor<3>) -> f32 {
         (a - b).abs().max().into_scalar::<f32>()

@@ -21,7 +21,6 @@ pub struct PrimalDualStack {
     net: VectorNetStack,
     optimizer: ModuleOptimizer,
     states: Vec<DualState>,
-    steps: usize,
 }
 
 impl PrimalDualStack {
@@ -44,7 +43,6 @@ impl PrimalDualStack {
                 .iter()
                 .map(|&mode| DualState::new(mode, config.layers))
                 .collect(),
-            steps: 0,
         }
     }
 
@@ -95,7 +93,6 @@ impl PrimalDualStack {
             state.dual_step(&self.settings);
             state.record_gamma(after.to_vec());
         }
-        self.steps += 1;
         Ok(task.into_data_async().await?.iter::<f32>().collect())
     }
 
@@ -118,11 +115,6 @@ impl PrimalDualStack {
         &self.states
     }
 
-    /// Steps taken.
-    pub fn steps(&self) -> usize {
-        self.steps
-    }
-
     /// Member `m`'s network on the plain device.
     pub fn member(&self, m: usize) -> VectorNet {
         self.net.valid().member(m)
@@ -134,9 +126,9 @@ impl PrimalDualStack {
     }
 
     /// Continues from saved networks and duals, one per member in member order; every one is
-    /// checked before any is applied. The step count becomes `steps` and Adam's moment
+    /// checked before any is applied. Adam's moment
     /// estimates start afresh.
-    pub fn load_weights(&mut self, saved: Vec<(&[u8], Duals)>, steps: usize) -> Result<(), String> {
+    pub fn load_weights(&mut self, saved: Vec<(&[u8], Duals)>) -> Result<(), String> {
         if saved.len() != self.states.len() {
             return Err(format!(
                 "{} saved networks for {} members",
@@ -154,7 +146,6 @@ impl PrimalDualStack {
         self.net = VectorNetStack::new(&nets, true);
         self.optimizer = AdamConfig::new().init();
         self.states = states;
-        self.steps = steps;
         Ok(())
     }
 }
