@@ -366,25 +366,34 @@ mod tests {
         late.iter().sum::<f64>() / late.len().max(1) as f64
     }
 
-    /// The lab's claims at the default seed and budget: strict P4 reads upside-down digits
-    /// exactly as upright ones (the Z2-CNN does not), and over the second half of training it
-    /// confuses 6 and 9 several times as often as the Z2-CNN and both ACE networks; the
-    /// resilient network keeps the most of its branch in the first layer.
-    #[test]
-    fn strict_p4_confuses_six_and_nine_and_resilient_ace_keeps_the_first_layer() {
-        let settings = AceDigitsSettings::default();
-        let mut run = AceDigitsRun::new(&settings, 1, &Device::flex());
+    /// The default run at `seed`, trained to its end, with every report.
+    fn run_to_end(seed: u64) -> (AceDigitsRun, Vec<Metrics>) {
+        let mut run = AceDigitsRun::new(&AceDigitsSettings::default(), seed, &Device::flex());
         let mut reports = Vec::new();
         loop {
             let out = pollster::block_on(run.step()).unwrap();
-            if let Some(r) = &out.report {
-                eprintln!("{}", r.to_json_line());
-            }
             reports.extend(out.report);
             if out.finished {
-                break;
+                return (run, reports);
             }
         }
+    }
+
+    /// [`late_confusion`] of the four networks (z2, strict, equality, resilient).
+    fn late_confusions(reports: &[Metrics]) -> [f64; 4] {
+        ["z2", "strict", "equality", "resilient"].map(|k| late_confusion(reports, k))
+    }
+
+    /// The lab's claims at the default budget: strict P4 reads upside-down digits exactly as
+    /// upright ones (the Z2-CNN does not), and over the second half of training it confuses 6
+    /// and 9 several times as often as the Z2-CNN and both ACE networks; the resilient network
+    /// keeps the most of its branch in the first layer. The 6/9 confusion counts a few dozen
+    /// test digits and swings from one report to the next (0 to 0.27 for strict P4 at seed 1),
+    /// and the path of the floats depends on the machine's matrix kernels (AVX-512 or not), so
+    /// that claim is checked on the mean over four seeds; the rest at the default seed.
+    #[test]
+    fn strict_p4_confuses_six_and_nine_and_resilient_ace_keeps_the_first_layer() {
+        let (run, reports) = run_to_end(1);
         let last = reports.last().unwrap().clone();
         let up = |k: &str| get(&last, &format!("{k}_upright_accuracy"));
         let down = |k: &str| get(&last, &format!("{k}_upside_down_accuracy"));
@@ -397,14 +406,19 @@ mod tests {
             down("z2") < up("z2") - 0.3,
             "the Z2-CNN reads upside-down digits worse"
         );
-        let confusion: Vec<f64> = ["z2", "strict", "equality", "resilient"]
-            .iter()
-            .map(|k| late_confusion(&reports, k))
-            .collect();
+        let mut confusion = late_confusions(&reports);
+        for seed in 2..=4 {
+            let more = late_confusions(&run_to_end(seed).1);
+            eprintln!("6/9 confusion at seed {seed}: {more:?}");
+            for (c, m) in confusion.iter_mut().zip(more) {
+                *c += m;
+            }
+        }
+        let confusion = confusion.map(|c| c / 4.0);
         eprintln!(
-            "6/9 confusion over the second half (z2, strict, equality, resilient): {confusion:?}"
+            "6/9 confusion over the second half, mean of 4 seeds (z2, strict, equality, resilient): {confusion:?}"
         );
-        assert!(confusion[1] > 0.1, "{confusion:?}");
+        assert!(confusion[1] > 0.06, "{confusion:?}");
         for other in [0, 2, 3] {
             assert!(confusion[other] < confusion[1] / 3.0, "{confusion:?}");
         }
