@@ -50,11 +50,13 @@ cargo test --workspace --no-run
 in_background "native unit tests" cargo test --workspace
 elapsed
 
-say "cargo clippy (the web app, wasm32)"
-cargo clippy --release --target wasm32-unknown-unknown -p orbit-web --all-targets -- -D warnings
+say "cargo clippy (the web app, wasm32: the page's own module, then the worker's with every backend and the tests)"
+cargo clippy --release --target wasm32-unknown-unknown -p orbit-web --lib -- -D warnings
+cargo clippy --release --target wasm32-unknown-unknown -p orbit-web -p orbit-backends --all-targets \
+  --features orbit-web/every-backend -- -D warnings
 elapsed
 say "building the browser tests (wasm32)"
-cargo test --release --target wasm32-unknown-unknown -p orbit-web --test browser --no-run
+cargo test --release --target wasm32-unknown-unknown -p orbit-web --features every-backend --test browser --no-run
 elapsed
 say "building the site (trunk build --release)"
 trunk build --release
@@ -75,7 +77,7 @@ in_background "the soak" \
   node tests/soak.mjs --minutes 2 --interval 10 --warmup 6 --limit 20 --backends cpu --steps cpu:200
 say "browser tests in headless Chromium (wasm-bindgen-test)"
 log="$(mktemp)"
-cargo test --release --target wasm32-unknown-unknown -p orbit-web --test browser 2>&1 | tee "$log"
+cargo test --release --target wasm32-unknown-unknown -p orbit-web --features every-backend --test browser 2>&1 | tee "$log"
 if grep -q "no tests to run" "$log"; then
   echo "a wasm test binary ran no test" >&2
   exit 1

@@ -24,13 +24,24 @@ const types = {
   '.json': 'application/json',
 };
 
-/** Serves dist/ on a free loopback port; resolves to { origin, close }. */
+/**
+ * Serves dist/ on a free loopback port; resolves to { origin, served, block, unblock, close }:
+ * `served` lists the path of every request answered, a worker's included (which the page's
+ * request events miss).
+ */
 export async function serve() {
   if (!existsSync(join(dist, 'index.html'))) {
     throw new Error('dist/index.html is missing: build the site first (trunk build --release)');
   }
+  const served = [];
+  const blocked = new Set();
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    served.push(path);
+    if (blocked.has(path)) {
+      res.writeHead(404).end('blocked by the test');
+      return;
+    }
     const file = normalize(join(dist, path === '/' ? 'index.html' : path));
     if (!file.startsWith(dist)) {
       res.writeHead(403).end();
@@ -46,7 +57,14 @@ export async function serve() {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, close: () => new Promise((ok) => server.close(ok)) };
+  return {
+    origin,
+    served,
+    /** Answers `path` with 404 until `unblock(path)`: a file that failed to download. */
+    block: (path) => blocked.add(path),
+    unblock: (path) => blocked.delete(path),
+    close: () => new Promise((ok) => server.close(ok)),
+  };
 }
 
 /** Debian's Chromium, headless, with the software WebGPU adapter enabled. */

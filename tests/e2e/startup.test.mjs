@@ -34,6 +34,17 @@ async function visit(query) {
   return p;
 }
 
+/** What the browser's WebGPU offers the page: 'missing', 'fallback' or 'hardware'. */
+const adapterKind = (page) =>
+  page.evaluate(async () => {
+    const adapter = await navigator.gpu?.requestAdapter();
+    if (!adapter) return 'missing';
+    return (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) ? 'fallback' : 'hardware';
+  });
+
+/** The WebAssembly files the server handed out since `from` (an index into its log). */
+const wasmServed = (from) => site.server.served.slice(from).filter((p) => p.endsWith('.wasm'));
+
 const playEnabled = (page, timeout = 60_000) =>
   page.waitForFunction(
     () => {
@@ -108,8 +119,8 @@ test("auto's background choice keeps the run's settings", async () => {
   const badge = (await page.getByTestId('backend-badge').innerText()).replace(/\s+/g, ' ');
   console.log(`backend chosen after ${chosenMs} ms: ${badge}`);
   assert.match(badge, /warm-up .*ms\/step/, 'the badge shows the timings');
-  // Chromium's software adapter here is a fallback adapter: auto keeps the CPU and says why.
-  if (/\(Cpu, /.test(badge)) assert.match(badge, /fallback adapter/);
+  // On a fallback (software) adapter, Chromium's here, auto keeps the CPU and says why.
+  if ((await adapterKind(page)) === 'fallback') assert.match(badge, /fallback adapter/);
   assert.match(page.url(), /hidden=32/);
   assert.match(page.url(), /seed=5/);
   const kind = await page.getByTestId('backend-kind').innerText();
@@ -145,4 +156,77 @@ test("every lab's default link is interactive, and its time to interactive is pr
     await p.close();
   }
   console.log(`time to interactive from the navigation's start, default links (auto, cold): ${times.join(', ')}`);
+});
+
+// The page's own module trains on Flex; WebGPU's runtime and NdArray are in a second module that
+// a worker fetches only when a run asks for one of them.
+test('a default link downloads only the page module; asking for NdArray loads the module with every backend', async () => {
+  const from = site.server.served.length;
+  const p = await visit('?lab=baseline');
+  const { page } = p;
+  await playEnabled(page);
+  await page.getByTestId('play').click();
+  const steps = () => page.getByTestId('step-count').innerText().then((t) => parseInt(t, 10));
+  const playing = () => page.getByTestId('play').innerText().then((t) => t.includes('Pause'));
+  const stepsOver = (n, timeout) =>
+    page.waitForFunction(
+      (n) => parseInt(document.querySelector('[data-testid=step-count]').innerText, 10) > n,
+      n,
+      { timeout },
+    );
+  // Switches the backend knob and waits until the badge names `kind`; then trains.
+  const switchTo = async (backend, kind) => {
+    await page.getByTestId('knob-backend').selectOption(backend);
+    await page.waitForFunction(
+      (kind) => document.querySelector('[data-testid=backend-kind]')?.innerText === kind,
+      kind,
+      { timeout: 120_000 },
+    );
+    if (!(await playing())) await page.getByTestId('play').click();
+    await stepsOver(await steps(), 120_000);
+  };
+  await stepsOver(0, 60_000);
+  await page.getByTestId('backend-pending').waitFor({ state: 'detached', timeout: 240_000 });
+  const adapter = await adapterKind(page);
+  const first = wasmServed(from);
+  console.log(`default link, ${adapter} adapter: WebAssembly served ${first.join(', ')}`);
+  assert.ok(first.some((f) => /^\/orbit-web-[0-9a-f]+_bg\.wasm$/.test(f)), 'the page module');
+  const everyBackend = first.includes('/orbit-backends_bg.wasm');
+  assert.equal(everyBackend, adapter === 'hardware', 'the module with every backend only for a hardware adapter');
+  assert.equal(first.length, everyBackend ? 2 : 1, 'each module downloaded once (the worker reuses the page module)');
+
+  await switchTo('ndarray', 'CPU (NdArray)');
+  assert.ok(wasmServed(from).includes('/orbit-backends_bg.wasm'), 'NdArray loads the module with every backend');
+  assert.match(page.url(), /backend=ndarray/);
+  await switchTo('cpu', 'CPU (Flex)');
+  assert.deepEqual(p.errors, []);
+  await screenshot(page, 'startup-backend-modules');
+  await p.close();
+});
+
+test('when the module with every backend cannot load, a run asking for NdArray trains on Flex and says why', async () => {
+  site.server.block('/orbit-backends.js');
+  try {
+    const p = await visit('?lab=baseline&backend=ndarray');
+    const { page } = p;
+    await page
+      .getByTestId('notices')
+      .filter({ hasText: /WebGPU and NdArray are unavailable/ })
+      .waitFor({ timeout: 60_000 });
+    await playEnabled(page);
+    await page.getByTestId('play').click();
+    await page.waitForFunction(
+      () => parseInt(document.querySelector('[data-testid=step-count]').innerText, 10) > 5,
+      null,
+      { timeout: 60_000 },
+    );
+    assert.equal(await page.getByTestId('backend-kind').innerText(), 'CPU (Flex)');
+    assert.match(page.url(), /backend=ndarray/, 'the link keeps what was asked for');
+    const notices = (await page.getByTestId('notices').innerText()).replace(/\s+/g, ' ');
+    console.log(`module with every backend blocked: ${notices}`);
+    await screenshot(page, 'startup-every-backend-missing');
+    await p.close();
+  } finally {
+    site.server.unblock('/orbit-backends.js');
+  }
 });

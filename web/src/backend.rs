@@ -1,5 +1,7 @@
-//! Backend choice in the page: WebGPU is probed once per page (Burn's wgpu runtime can be
-//! initialised only once), then [`orbit_labs::backend::choose`] times a warm-up step.
+//! Backend choice where the run trains: WebGPU is probed once per module instance (Burn's wgpu
+//! runtime can be initialised only once), then [`orbit_labs::backend::choose`] times a warm-up
+//! step. The page's own module has no WebGPU runtime (see [`crate::adapter`]): there the probe
+//! only describes the adapter.
 
 use std::cell::{Cell, RefCell};
 
@@ -91,13 +93,33 @@ pub async fn webgpu_probe() -> WebGpuProbe {
         browser::sleep_ms(20).await;
     }
     crate::runtime::run_constructors_once();
-    let probe = if browser::has_navigator_gpu() {
-        backend::init_webgpu().await
-    } else {
-        WebGpuProbe::Failed("this browser exposes no WebGPU (navigator.gpu is missing)".into())
-    };
+    let probe = probe_webgpu().await;
     PROBE.with(|p| *p.borrow_mut() = Some(probe.clone()));
     probe
+}
+
+/// Burn's WebGPU device on the browser's adapter.
+#[cfg(feature = "every-backend")]
+async fn probe_webgpu() -> WebGpuProbe {
+    if browser::has_navigator_gpu() {
+        backend::init_webgpu().await
+    } else {
+        WebGpuProbe::Failed(crate::adapter::NO_WEBGPU.into())
+    }
+}
+
+/// The adapter described, without a device: this module has no WebGPU runtime. The page loads
+/// the module with one for a hardware adapter, so here it is a fallback one or none.
+#[cfg(not(feature = "every-backend"))]
+async fn probe_webgpu() -> WebGpuProbe {
+    use crate::adapter::Adapter;
+    match crate::adapter::probe().await {
+        Adapter::Missing(why) => WebGpuProbe::Failed(why),
+        Adapter::Fallback(adapter) => WebGpuProbe::Fallback { adapter },
+        Adapter::Hardware(adapter) => WebGpuProbe::Failed(format!(
+            "the adapter {adapter} needs the worker with every backend, which did not load"
+        )),
+    }
 }
 
 /// Marks WebGPU as unusable for the rest of the page's life (its device was lost or failed),
@@ -135,6 +157,10 @@ pub async fn benchmark(
     match webgpu_probe().await {
         WebGpuProbe::Ready { device, .. } => devices.push((BackendKind::Webgpu, Ok(device))),
         WebGpuProbe::Failed(why) => devices.push((BackendKind::Webgpu, Err(why))),
+        WebGpuProbe::Fallback { adapter } => devices.push((
+            BackendKind::Webgpu,
+            Err(format!("{adapter} is not loaded in this module")),
+        )),
         WebGpuProbe::NotTried => {}
     }
     let mut out = Vec::new();

@@ -13,7 +13,7 @@ extern "C" {
 }
 
 /// A property of the global object (`window` in the page, `self` in a worker).
-fn global(name: &str) -> Option<JsValue> {
+pub fn global(name: &str) -> Option<JsValue> {
     js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(name))
         .ok()
         .filter(|v| !v.is_undefined() && !v.is_null())

@@ -1,21 +1,22 @@
 //! The page's side of training. The run trains in a dedicated Web Worker when the browser can
-//! start one ([`install`]): the page sends it [`Command`]s as the controls change and applies
-//! the [`Event`]s it posts back to the session's signals, so no training step ever holds the
-//! page's main thread. When no worker starts (no module workers, the module's script not
-//! found, a failed load), the page hosts the [`run_loop`] itself and says so in the badge.
+//! start one ([`start`]), running the module its backend needs ([`TrainingModule`]): the page
+//! sends it [`Command`]s as the controls change and applies the [`Event`]s it posts back to the
+//! session's signals, so no training step ever holds the page's main thread. When no worker
+//! starts (no module workers, the module's script not found, a failed load), the page hosts the
+//! [`run_loop`] itself (on Flex, the one backend of its own module) and says so in the badge.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 
 use leptos::prelude::*;
 use orbit_labs::Experiment;
 use orbit_math::dimension::Points;
-use wasm_bindgen::prelude::*;
 
 use crate::browser;
 use crate::session::{RunStatus, Session, WeightsRequest};
-use crate::training::events::{self, Command, Envelope, Event};
+use crate::training::events::{Command, Envelope, Event};
 use crate::training::{Host, run_loop};
+use crate::worker_module::{self, TrainingModule};
 
 /// How long the page waits for the worker to say it is ready before training in the page.
 const READY_PATIENCE_MS: i32 = 30_000;
@@ -23,11 +24,17 @@ const READY_PATIENCE_MS: i32 = 30_000;
 /// The page's training worker, while it is usable.
 struct TrainingWorker {
     worker: web_sys::Worker,
+    module: TrainingModule,
+    /// Counts the workers started, so that a late timer does not judge a newer one.
+    serial: u64,
     ready: bool,
 }
 
 thread_local! {
     static WORKER: RefCell<Option<TrainingWorker>> = const { RefCell::new(None) };
+    /// Set once no worker could start: every later run trains in the page.
+    static IN_PAGE: Cell<bool> = const { Cell::new(false) };
+    static SERIAL: Cell<u64> = const { Cell::new(0) };
     /// The worker's decoded events not yet applied, oldest first.
     static INBOX: RefCell<VecDeque<Envelope>> = const { RefCell::new(VecDeque::new()) };
 }
@@ -67,35 +74,17 @@ fn in_worker() -> bool {
 
 /// Sends `command` to the worker; `false` when there is none.
 fn send(command: &Command) -> bool {
-    WORKER.with(|w| {
-        let Some(w) = w.borrow().as_ref().map(|t| t.worker.clone()) else {
-            return false;
-        };
-        match events::encode(command) {
-            Ok(message) => w.post_message(&message).is_ok(),
-            Err(e) => {
-                log::warn!("could not encode a command for the training worker: {e}");
-                false
-            }
-        }
-    })
+    let worker = WORKER.with(|w| w.borrow().as_ref().map(|t| t.worker.clone()));
+    worker.is_some_and(|w| worker_module::send(&w, command))
 }
 
-/// Starts the training worker and keeps it told of the controls; call once, before the first
-/// run. Without a worker, nothing changes: [`start`] then runs the loop in the page.
+/// Keeps the training worker told of the controls; call once, before the first run. The worker
+/// itself starts with the first run ([`start`]), with the module that run needs.
 pub fn install(session: Session) {
-    match start_worker(session) {
-        Ok(worker) => WORKER.with(|w| {
-            *w.borrow_mut() = Some(TrainingWorker {
-                worker,
-                ready: false,
-            })
-        }),
-        Err(why) => {
-            log::warn!("training in the page: {why}");
-            return;
-        }
-    }
+    // Ask for the adapter now, so that the first run rarely waits for it.
+    leptos::task::spawn_local(async move {
+        TrainingModule::for_run(session.experiment.get_untracked().backend).await;
+    });
     Effect::new(move |_| {
         let command = Command::Controls {
             playing: session.playing.get(),
@@ -112,95 +101,117 @@ pub fn install(session: Session) {
             send(&Command::Weights(request));
         }
     });
+}
+
+/// Makes sure the training worker runs `module`: a worker with another module is given up
+/// (with its run) and a new one started.
+fn use_module(session: Session, module: TrainingModule) -> Result<(), String> {
+    if WORKER.with(|w| w.borrow().as_ref().is_some_and(|t| t.module == module)) {
+        return Ok(());
+    }
+    if let Some(old) = WORKER.with(|w| w.borrow_mut().take()) {
+        old.worker.terminate();
+    }
+    let serial = SERIAL.with(|s| {
+        s.set(s.get() + 1);
+        s.get()
+    });
+    let worker = worker_module::spawn(
+        module,
+        "orbit-training",
+        move |envelope| post_to_inbox(session, envelope),
+        move |message| worker_failed(session, module, &format!("it failed: {message}")),
+    )?;
+    WORKER.with(|w| {
+        *w.borrow_mut() = Some(TrainingWorker {
+            worker,
+            module,
+            serial,
+            ready: false,
+        })
+    });
     leptos::task::spawn_local(async move {
         browser::sleep_ms(READY_PATIENCE_MS).await;
-        if WORKER.with(|w| w.borrow().as_ref().is_some_and(|t| !t.ready)) {
-            train_in_page(session, "the training worker did not start in time");
+        let late = WORKER.with(|w| {
+            w.borrow()
+                .as_ref()
+                .is_some_and(|t| t.serial == serial && !t.ready)
+        });
+        if late {
+            worker_failed(session, module, "it did not start in time");
         }
     });
+    Ok(())
 }
 
-/// The address of the page's own module script (the one Trunk preloads).
-fn module_script() -> Result<String, String> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let href = document
-        .query_selector("link[rel=modulepreload][href$='.js']")
-        .ok()
-        .flatten()
-        .and_then(|l| l.get_attribute("href"))
-        .ok_or("the page's module script is not preloaded")?;
-    web_sys::Url::new_with_base(&href, &document.url().map_err(|_| "no page address")?)
-        .map(|u| u.href())
-        .map_err(|_| "the module script's address does not parse".into())
+/// A worker that failed to load or start: without the module with every backend, runs go on
+/// in a worker with the page's own module (Flex); without that one, in the page.
+fn worker_failed(session: Session, module: TrainingModule, why: &str) {
+    match module {
+        TrainingModule::EveryBackend => {
+            worker_module::give_up_every_backend();
+            log::warn!("the module with every backend did not load: {why}");
+            restart_without_worker(
+                session,
+                format!(
+                    "WebGPU and NdArray are unavailable: their module did not load ({why}). Training runs on the CPU backend Flex."
+                ),
+            );
+        }
+        TrainingModule::Page => train_in_page(session, &format!("the training worker {why}")),
+    }
 }
 
-fn start_worker(session: Session) -> Result<web_sys::Worker, String> {
-    let script = module_script()?;
-    let options = web_sys::WorkerOptions::new();
-    options.set_type(web_sys::WorkerType::Module);
-    options.set_name("orbit-training");
-    let worker = web_sys::Worker::new_with_options("worker.js", &options)
-        .map_err(|e| format!("the browser refused a module worker ({e:?})"))?;
-    let on_message =
-        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            match events::decode::<Envelope>(&e.data()) {
-                Ok(envelope) => post_to_inbox(session, envelope),
-                Err(e) => log::warn!("a message from the training worker did not decode: {e}"),
-            }
-        });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
-    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
-        let message = e
-            .dyn_ref::<web_sys::ErrorEvent>()
-            .map(|e| e.message())
-            .unwrap_or_else(|| "it failed to load".into());
-        train_in_page(session, &format!("the training worker failed: {message}"));
-    });
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_error.forget();
-    // The first message hands over the compiled module, so the worker neither downloads nor
-    // compiles it again.
-    let init = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&init, &"script".into(), &script.into());
-    let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
-    worker
-        .post_message(&init)
-        .map_err(|e| format!("the worker refused the module ({e:?})"))?;
-    Ok(worker)
-}
-
-/// Gives up the worker: the current run restarts in the page (the badge says why).
+/// Gives up the worker: the current run restarts in the page (the badge says why), and so does
+/// every later one.
 fn train_in_page(session: Session, why: &str) {
-    let Some(t) = WORKER.with(|w| w.borrow_mut().take()) else {
+    if IN_PAGE.with(|p| p.replace(true)) {
         return;
-    };
-    t.worker.terminate();
+    }
     log::warn!("training in the page: {why}");
-    session.notices.update(|n| {
-        n.push(format!(
+    restart_without_worker(
+        session,
+        format!(
             "Training runs in the page itself ({why}); the page may respond slowly while it trains."
-        ))
-    });
+        ),
+    );
+}
+
+/// Ends the current worker, tells the user `notice`, and starts the run again (with the page's
+/// Play as it is) where [`start`] now puts it.
+fn restart_without_worker(session: Session, notice: String) {
+    if let Some(t) = WORKER.with(|w| w.borrow_mut().take()) {
+        t.worker.terminate();
+    }
+    session.notices.update(|n| n.push(notice));
     let playing = session.playing.get_untracked();
     session.reset();
     session.playing.set(playing);
 }
 
-/// Starts the run of `generation`: in the worker when there is one, else in the page.
+/// Starts the run of `generation`: in a worker with the module its backend needs, else in the
+/// page.
 pub fn start(session: Session, generation: u64) {
-    let experiment = session.experiment.get_untracked();
-    let command = Command::Start {
-        generation,
-        experiment,
-        points: session.custom_points.get_untracked(),
-        playing: session.playing.get_untracked(),
-    };
-    if !send(&command) {
+    if IN_PAGE.with(Cell::get) {
         run_loop::spawn(session, generation);
+        return;
     }
+    leptos::task::spawn_local(async move {
+        let module = TrainingModule::for_run(session.experiment.get_untracked().backend).await;
+        if generation != session.generation.get_untracked() || IN_PAGE.with(Cell::get) {
+            return; // a newer run (or the page itself) took over meanwhile
+        }
+        if let Err(why) = use_module(session, module) {
+            train_in_page(session, &why);
+            return;
+        }
+        send(&Command::Start {
+            generation,
+            experiment: session.experiment.get_untracked(),
+            points: session.custom_points.get_untracked(),
+            playing: session.playing.get_untracked(),
+        });
+    });
 }
 
 /// Forgets the chosen device so that the next run chooses again (after a backend change).
@@ -281,7 +292,7 @@ pub fn apply(s: &Session, generation: u64, event: Event) {
             }
         }
         Event::Restart => s.reset(),
-        Event::Ready | Event::Panicked(_) | Event::Backend(_) => {}
+        Event::Ready | Event::Panicked(_) | Event::Backend(_) | Event::Benchmark(_) => {}
     }
 }
 

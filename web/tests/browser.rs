@@ -101,6 +101,43 @@ async fn auto_stops_timing_webgpu_once_it_has_lost_and_the_device_still_trains()
     );
 }
 
+/// The page's own module asks for the adapter through JavaScript (it has no WebGPU runtime); it
+/// must call it a fallback exactly when Burn's runtime does, since that decides which module a
+/// run gets: `auto` on a fallback adapter (or none) stays with the page's module, `webgpu` and
+/// `ndarray` always load the module with every backend when it can serve them.
+#[wasm_bindgen_test]
+async fn the_page_asks_for_the_module_its_run_needs() {
+    use orbit_web::adapter::{self, Adapter};
+    use orbit_web::worker_module::TrainingModule;
+    let seen = adapter::probe().await;
+    let burn = orbit_web::backend::webgpu_probe().await;
+    web_sys::console::log_1(&format!("adapter through JavaScript: {seen:?}").into());
+    match (&seen, &burn) {
+        (Adapter::Fallback(_), WebGpuProbe::Ready { fallback, .. }) => assert!(fallback),
+        (Adapter::Hardware(_), WebGpuProbe::Ready { fallback, .. }) => assert!(!fallback),
+        (Adapter::Missing(_), WebGpuProbe::Failed(_)) => {}
+        other => panic!("the two probes disagree: {other:?}"),
+    }
+    let module = |p| TrainingModule::for_run(p);
+    let hardware = matches!(seen, Adapter::Hardware(_));
+    let every_if = |yes: bool| {
+        if yes {
+            TrainingModule::EveryBackend
+        } else {
+            TrainingModule::Page
+        }
+    };
+    assert_eq!(module(BackendPreference::Auto).await, every_if(hardware));
+    assert_eq!(module(BackendPreference::Cpu).await, TrainingModule::Page);
+    assert_eq!(module(BackendPreference::Flex).await, TrainingModule::Page);
+    assert_eq!(
+        module(BackendPreference::Ndarray).await,
+        TrainingModule::EveryBackend
+    );
+    let any = !matches!(seen, Adapter::Missing(_));
+    assert_eq!(module(BackendPreference::Webgpu).await, every_if(any));
+}
+
 /// `auto` times a real adapter against the CPU and keeps the faster; a fallback (software)
 /// adapter, Chromium's SwiftShader here, it does not time: the CPU is kept and the reason says
 /// so. (The timed branch is tested natively with a stand-in device, `backend::choice`.)

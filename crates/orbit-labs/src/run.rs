@@ -262,6 +262,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "ndarray")] // on in workspace runs (the CLI turns it on)
     fn both_cpu_backends_start_from_the_same_loss() {
         let e = Experiment::default();
         #[allow(deprecated)] // NdArray is one of the offered CPU backends.

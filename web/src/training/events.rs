@@ -5,7 +5,7 @@
 //! building it as JavaScript objects number by number held the page for half a second.
 
 use orbit_labs::registry::SentView;
-use orbit_labs::{Experiment, Metrics};
+use orbit_labs::{BackendKind, Experiment, Metrics};
 use orbit_math::dimension::Points;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -74,6 +74,8 @@ pub enum Event {
     Restart,
     /// The training worker panicked; the page shows the message and stops.
     Panicked(String),
+    /// The in-page benchmark's results: `(model, backend, ms per step or why not)`.
+    Benchmark(Vec<(String, BackendKind, Result<f64, String>)>),
 }
 
 /// An [`Event`] with the generation of the run it is about, so that the page drops what a
@@ -115,6 +117,14 @@ pub enum Command {
     Weights(WeightsRequest),
     /// The backend preference changed: choose the device again at the next run.
     ForgetDevice,
+    /// Time training steps of every model of `experiment` on every backend of this module (the
+    /// in-page benchmark); the answer is [`Event::Benchmark`].
+    Benchmark {
+        /// The experiment whose models are timed.
+        experiment: Experiment,
+        /// Milliseconds of training per round.
+        round_ms: f64,
+    },
 }
 
 /// `value` as a message: its CBOR bytes in a `Uint8Array`.

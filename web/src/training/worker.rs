@@ -1,6 +1,7 @@
-//! The training worker's side: the page's own WebAssembly module, instantiated a second time in
-//! a dedicated Web Worker (`static/worker.js` loads it with the module the page sends), runs the
-//! [`super::run_loop`] there. [`worker_main`] mirrors the page's controls from the
+//! The training worker's side: a WebAssembly module instantiated in a dedicated Web Worker runs
+//! the [`super::run_loop`] there. `static/worker.js` loads the page's own module (sent compiled
+//! by the page, Flex only) or the module with every backend (`orbit-backends`, fetched by name),
+//! as the page's [`crate::runner`] decides. [`worker_main`] mirrors the page's controls from the
 //! [`Command`]s it receives and posts every [`Event`] back.
 
 use std::cell::RefCell;
@@ -133,6 +134,13 @@ fn handle(message: JsValue) {
         Command::Step => CONTROLS.with(|c| c.borrow_mut().pending_steps += 1),
         Command::Weights(request) => CONTROLS.with(|c| c.borrow_mut().weights.push_back(request)),
         Command::ForgetDevice => run_loop::forget_device(),
+        Command::Benchmark {
+            experiment,
+            round_ms,
+        } => wasm_bindgen_futures::spawn_local(async move {
+            let results = crate::backend::benchmark(&experiment, round_ms).await;
+            post(0, Event::Benchmark(results));
+        }),
     }
 }
 
@@ -151,6 +159,7 @@ fn install_panic_report() {
 /// page it is ready.
 #[wasm_bindgen]
 pub fn worker_main(queue: js_sys::Array) {
+    crate::runtime::run_constructors_once();
     install_panic_report();
     crate::logger::install();
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {

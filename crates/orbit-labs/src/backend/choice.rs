@@ -57,8 +57,21 @@ pub enum WebGpuProbe {
         /// backend and, on our models, 10–70× slower than it.
         fallback: bool,
     },
+    /// A fallback (software) adapter, described but not initialised: `auto` never times one,
+    /// so a build without Burn's WebGPU runtime (the page's own module) stops here.
+    Fallback {
+        /// Adapter name as the browser reports it.
+        adapter: String,
+    },
     /// Why WebGPU is not available.
     Failed(String),
+}
+
+/// Why `auto` keeps the CPU on a fallback adapter without timing it.
+fn fallback_reason(adapter: &str) -> String {
+    format!(
+        "WebGPU here is a fallback adapter ({adapter}): a software renderer on this same CPU, slower than the CPU backend, so it is not timed (backend=webgpu uses it anyway)"
+    )
 }
 
 /// The backend a run uses, with everything the badge shows.
@@ -157,15 +170,23 @@ pub async fn choose(experiment: &Experiment, webgpu: WebGpuProbe) -> BackendChoi
             };
             return cpu(timings, None, Some(reason));
         }
+        WebGpuProbe::Fallback { adapter } => {
+            let reason = if pref == BackendPreference::Webgpu {
+                format!(
+                    "WebGPU was requested but this module has no WebGPU runtime (adapter {adapter})"
+                )
+            } else {
+                fallback_reason(&adapter)
+            };
+            return cpu(timings, Some(adapter), Some(reason));
+        }
         WebGpuProbe::Ready {
             device,
             adapter,
             fallback,
         } => {
             if fallback && pref == BackendPreference::Auto {
-                let reason = format!(
-                    "WebGPU here is a fallback adapter ({adapter}): a software renderer on this same CPU, slower than the CPU backend, so it is not timed (backend=webgpu uses it anyway)"
-                );
+                let reason = fallback_reason(&adapter);
                 return cpu(timings, Some(adapter), Some(reason));
             }
             (device, adapter)
@@ -205,7 +226,7 @@ pub async fn choose(experiment: &Experiment, webgpu: WebGpuProbe) -> BackendChoi
 
 /// Initialises Burn's wgpu runtime on the browser's WebGPU (once per page) and describes the
 /// adapter. Returns why not on any failure.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "webgpu"))]
 pub async fn init_webgpu() -> WebGpuProbe {
     match Device::wgpu_options().init_with_setup_async().await {
         Ok((device, setup)) => {
@@ -242,6 +263,36 @@ mod tests {
         assert_eq!(c.warmup_ms.len(), 1);
         assert!(c.warmup_ms[0].1 > 0.0);
         assert!(c.reason.is_none());
+    }
+
+    #[test]
+    fn a_fallback_adapter_without_a_device_keeps_the_cpu_and_says_why() {
+        let fallback = || WebGpuProbe::Fallback {
+            adapter: "google swiftshader".into(),
+        };
+        for (pref, said) in [
+            (
+                BackendPreference::Auto,
+                "fallback adapter (google swiftshader)",
+            ),
+            (BackendPreference::Webgpu, "no WebGPU runtime"),
+        ] {
+            let e = Experiment {
+                backend: pref,
+                ..Default::default()
+            };
+            let c = pollster::block_on(choose(&e, fallback()));
+            assert_eq!(c.kind, DEFAULT_CPU, "{pref:?}");
+            assert_eq!(
+                c.warmup_ms.len(),
+                1,
+                "only the CPU is timed: {:?}",
+                c.warmup_ms
+            );
+            assert_eq!(c.adapter.as_deref(), Some("google swiftshader"));
+            let reason = c.reason.unwrap();
+            assert!(reason.contains(said), "{pref:?}: {reason}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::knob::Choice;
 
 mod choice;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "webgpu"))]
 pub use choice::init_webgpu;
 pub use choice::{
     BackendChoice, StepTiming, WebGpuProbe, benchmark_ms, choose, time_steps, warmup_ms,
@@ -88,13 +88,18 @@ impl BackendKind {
         }
     }
 
-    /// The device of a CPU backend; `None` for WebGPU, whose device is created asynchronously.
+    /// The device of a CPU backend; `None` for WebGPU, whose device is created asynchronously,
+    /// and for NdArray in a build without it (the page's own module).
     pub fn cpu_device(self) -> Option<Device> {
         match self {
             BackendKind::Webgpu => None,
             BackendKind::Flex => Some(Device::flex()),
-            #[allow(deprecated)] // NdArray is deprecated in Burn 0.22; offered for comparison.
+            #[cfg(feature = "ndarray")]
+            #[allow(deprecated)]
+            // NdArray is deprecated in Burn 0.22; offered for comparison.
             BackendKind::Ndarray => Some(Device::ndarray()),
+            #[cfg(not(feature = "ndarray"))]
+            BackendKind::Ndarray => None,
         }
     }
 }
@@ -106,10 +111,13 @@ impl fmt::Display for BackendKind {
 }
 
 impl BackendPreference {
-    /// The CPU backend this preference names, or the default one.
+    /// The CPU backend this preference names, or the default one (also when the named one is
+    /// not in this build).
     pub fn cpu_kind(self) -> BackendKind {
         match self {
-            BackendPreference::Ndarray => BackendKind::Ndarray,
+            BackendPreference::Ndarray if BackendKind::Ndarray.cpu_device().is_some() => {
+                BackendKind::Ndarray
+            }
             BackendPreference::Flex => BackendKind::Flex,
             _ => DEFAULT_CPU,
         }
@@ -123,5 +131,57 @@ impl BackendPreference {
     /// Whether this preference wants WebGPU tried at all.
     pub fn wants_webgpu(self) -> bool {
         matches!(self, BackendPreference::Auto | BackendPreference::Webgpu)
+    }
+
+    /// Whether a run with this preference, on a browser whose WebGPU offers `adapter`, needs a
+    /// build with every backend rather than one with Flex alone (the page's own module): NdArray
+    /// always; `webgpu` whenever there is an adapter to use; `auto` only on a hardware adapter,
+    /// since it never times a fallback one.
+    pub fn needs_every_backend(self, adapter: AdapterKind) -> bool {
+        match self {
+            BackendPreference::Ndarray => true,
+            BackendPreference::Webgpu => adapter != AdapterKind::Missing,
+            BackendPreference::Auto => adapter == AdapterKind::Hardware,
+            BackendPreference::Cpu | BackendPreference::Flex => false,
+        }
+    }
+}
+
+/// What the browser's WebGPU offers, as far as choosing a build goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdapterKind {
+    /// No WebGPU, or no adapter granted.
+    Missing,
+    /// A fallback adapter: a software renderer on the CPU (Chromium's SwiftShader).
+    Fallback,
+    /// A hardware adapter.
+    Hardware,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_ndarray_webgpu_and_a_hardware_adapter_for_auto_need_every_backend() {
+        use AdapterKind::*;
+        use BackendPreference as P;
+        for adapter in [Missing, Fallback, Hardware] {
+            assert!(P::Ndarray.needs_every_backend(adapter));
+            assert!(!P::Cpu.needs_every_backend(adapter));
+            assert!(!P::Flex.needs_every_backend(adapter));
+            assert_eq!(P::Auto.needs_every_backend(adapter), adapter == Hardware);
+            assert_eq!(P::Webgpu.needs_every_backend(adapter), adapter != Missing);
+        }
+    }
+
+    #[test]
+    fn a_build_without_ndarray_says_flex_rather_than_a_backend_it_lacks() {
+        let kind = BackendPreference::Ndarray.cpu_kind();
+        assert_eq!(kind == BackendKind::Ndarray, cfg!(feature = "ndarray"));
+        assert_eq!(
+            BackendKind::Ndarray.cpu_device().is_some(),
+            cfg!(feature = "ndarray")
+        );
     }
 }
