@@ -183,7 +183,7 @@ fn restart_without_worker(session: Session, notice: String) {
     if let Some(t) = WORKER.with(|w| w.borrow_mut().take()) {
         t.worker.terminate();
     }
-    session.notices.update(|n| n.push(notice));
+    session.training_notices.update(|n| n.push(notice));
     let playing = session.playing.get_untracked();
     session.reset();
     session.playing.set(playing);

@@ -60,8 +60,11 @@ pub const GALLERY: usize = 30;
 pub struct Session {
     /// The experiment being run.
     pub experiment: RwSignal<Experiment>,
-    /// What was repaired in the link the page was opened with, or other notices.
+    /// What was repaired in the link the page was opened with.
     pub notices: RwSignal<Vec<String>>,
+    /// What the page had to change about where it trains (a worker or a module that did not
+    /// load), for the user to read.
+    pub training_notices: RwSignal<Vec<String>>,
     /// The backend in use; `None` while it is being chosen.
     pub backend: RwSignal<Option<BackendStatus>>,
     /// Whether training runs continuously.
@@ -112,6 +115,7 @@ impl Session {
         let session = Self {
             experiment: RwSignal::new(decoded.experiment),
             notices: RwSignal::new(decoded.notices),
+            training_notices: RwSignal::new(Vec::new()),
             // `auto` starts on the default CPU backend at once (see `training::run_loop`); the
             // badge says so from the first frame.
             backend: RwSignal::new(auto.then(BackendStatus::provisional)),
