@@ -39,20 +39,12 @@ pub async fn probe() -> Adapter {
     adapter
 }
 
-/// The adapter if it is already known (no waiting).
-pub fn known() -> Option<Adapter> {
-    ADAPTER.with(|a| a.borrow().clone())
-}
-
 fn get(object: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 async fn request() -> Adapter {
-    let Some(gpu) = browser::global("navigator")
-        .map(|n| get(&n, "gpu"))
-        .filter(|g| !g.is_undefined() && !g.is_null())
-    else {
+    let Some(gpu) = browser::navigator_gpu() else {
         return Adapter::Missing(NO_WEBGPU.into());
     };
     let Ok(request) = get(&gpu, "requestAdapter").dyn_into::<js_sys::Function>() else {

@@ -13,7 +13,7 @@ extern "C" {
 }
 
 /// A property of the global object (`window` in the page, `self` in a worker).
-pub fn global(name: &str) -> Option<JsValue> {
+fn global(name: &str) -> Option<JsValue> {
     js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(name))
         .ok()
         .filter(|v| !v.is_undefined() && !v.is_null())
@@ -88,11 +88,16 @@ pub async fn copy_text(text: &str) -> bool {
     JsFuture::from(promise).await.is_ok()
 }
 
-/// Whether `navigator.gpu` exists (the browser exposes WebGPU at all), in a page or a worker.
-pub fn has_navigator_gpu() -> bool {
+/// `navigator.gpu`, when the browser exposes WebGPU at all, in a page or a worker.
+pub fn navigator_gpu() -> Option<JsValue> {
     global("navigator")
         .and_then(|n| js_sys::Reflect::get(&n, &JsValue::from_str("gpu")).ok())
-        .is_some_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
+        .filter(|gpu| !gpu.is_undefined() && !gpu.is_null())
+}
+
+/// Whether `navigator.gpu` exists (the browser exposes WebGPU at all), in a page or a worker.
+pub fn has_navigator_gpu() -> bool {
+    navigator_gpu().is_some()
 }
 
 /// Calls `f` with the key of every press of space, `s`, `r` or `p` outside form fields (the page's

@@ -118,7 +118,7 @@ async fn the_page_asks_for_the_module_its_run_needs() {
         (Adapter::Missing(_), WebGpuProbe::Failed(_)) => {}
         other => panic!("the two probes disagree: {other:?}"),
     }
-    let module = |p| TrainingModule::for_run(p);
+    let module = TrainingModule::for_run;
     let hardware = matches!(seen, Adapter::Hardware(_));
     let every_if = |yes: bool| {
         if yes {
