@@ -30,8 +30,13 @@ fn bench_trainer<M: ImageClassifier>(c: &mut Criterion, name: &str, model: M, de
 }
 
 fn train_step(c: &mut Criterion) {
-    #[allow(deprecated)] // NdArray is deprecated in Burn 0.22 and benchmarked for comparison.
-    let devices = [("flex", Device::flex()), ("ndarray", Device::ndarray())];
+    // NdArray when the build has it (`--features ndarray`, or a workspace build, where the CLI
+    // turns it on): deprecated in Burn 0.22 and benchmarked for comparison.
+    #[allow(unused_mut)]
+    let mut devices = vec![("flex", Device::flex())];
+    #[cfg(feature = "ndarray")]
+    #[allow(deprecated)]
+    devices.push(("ndarray", Device::ndarray()));
     for (backend, device) in &devices {
         let autodiff = device.clone().autodiff();
         let mlp = MlpConfig::new(64, 10).init(1, &autodiff);

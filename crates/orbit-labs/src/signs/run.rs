@@ -81,6 +81,28 @@ pub struct SignsView {
     pub positions: Option<Vec<[f64; 2]>>,
 }
 
+impl SignsView {
+    /// This view with only the eigenvectors a drawing of it uses: `v0 … vk`, and at least
+    /// `v0, v1, v2` (the spectral layout's axes); every eigenvalue stays. The whole basis of the
+    /// default 400-node training graph is 160,000 numbers, which the page decoded at every
+    /// report (30–90 ms of its main thread in a Chrome trace); the drawing needs `k + 1` of
+    /// the 400 vectors.
+    pub fn for_drawing(&self) -> SignsView {
+        let kept = (self.k + 1).max(3).min(self.spectrum.vectors.len());
+        SignsView {
+            choice: self.choice,
+            graph: self.graph.clone(),
+            spectrum: Spectrum {
+                values: self.spectrum.values.clone(),
+                vectors: self.spectrum.vectors[..kept].to_vec(),
+                clusters: self.spectrum.clusters.clone(),
+            },
+            k: self.k,
+            positions: self.positions.clone(),
+        }
+    }
+}
+
 /// A turn inside a repeated eigenspace, as applied to the panel's eigenvectors.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TurnInfo {
@@ -521,7 +543,7 @@ impl LabRun for SignsRun {
             let Some(s) = settings.downcast_ref::<SignsSettings>() else {
                 return Ok(None);
             };
-            let shown = self.select_graph(s.graph, &s.drawn).clone();
+            let shown = Arc::new(self.select_graph(s.graph, &s.drawn).for_drawing());
             let flip = self.flip_panel(s.flips, s.vec, s.rot).await?;
             let cloud = self.cloud_view(s.turn).await?;
             let view: LabView = Arc::new(SignsPanels { shown, flip, cloud });
@@ -533,6 +555,31 @@ impl LabRun for SignsRun {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_view_for_drawing_keeps_every_eigenvalue_and_the_eigenvectors_a_drawing_uses() {
+        for (choice, k) in [
+            (GraphChoice::Cycle, 8),
+            (GraphChoice::Grid, 1),
+            (GraphChoice::Path, 5),
+        ] {
+            let whole = choice.view(1, k, "");
+            let drawn = whole.for_drawing();
+            assert_eq!(drawn.spectrum.values, whole.spectrum.values);
+            assert_eq!(drawn.spectrum.clusters, whole.spectrum.clusters);
+            assert_eq!(
+                (drawn.k, &drawn.graph, &drawn.positions),
+                (whole.k, &whole.graph, &whole.positions)
+            );
+            let kept = (whole.k + 1).max(3).min(whole.graph.n);
+            assert_eq!(drawn.spectrum.vectors.len(), kept, "{choice:?}");
+            assert!(
+                kept < whole.spectrum.vectors.len(),
+                "{choice:?}: something is left out"
+            );
+            assert_eq!(drawn.spectrum.vectors[..], whole.spectrum.vectors[..kept]);
+        }
+    }
 
     #[test]
     fn a_short_run_reports_every_model_and_repeats_by_seed() {
