@@ -53,6 +53,14 @@ fn LabPage() -> impl IntoView {
         LabId::Ace => view! { <AceView session=session /> }.into_any(),
         LabId::AceDigits => view! { <AceDigitsView session=session /> }.into_any(),
     };
+    // The lab's figures are mounted one main-thread task after the rest of the page (header,
+    // controls, transport): the two were one task of 114–172 ms at start-up (Chrome trace of the
+    // signs link), and Play is usable after the first.
+    let figures = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        browser::yield_now().await;
+        let _ = figures.try_set(true);
+    });
     let intro = move || lab.get().info().intro;
     let benchmarked = move || session.experiment.with(|e| !e.benchmark_parts().is_empty());
     let present = move || session.presentation.with(|p| p.present);
@@ -85,7 +93,7 @@ fn LabPage() -> impl IntoView {
             </aside>
             <section class="panel results">
                 <Transport session=session />
-                {lab_view}
+                {move || figures.get().then(lab_view)}
                 {move || benchmarked().then(|| view! { <Benchmark session=session /> })}
             </section>
         </main>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use orbit_labs::LabSettings;
-use orbit_labs::signs::{CloudModelId, CloudView, KNOBS};
+use orbit_labs::signs::{CloudModelId, CloudView, KNOBS, SignsPanels};
 
 use super::{latest, report_points};
 use crate::components::controls::{DegreeSlider, KnobField};
@@ -114,6 +114,8 @@ fn card(view: &CloudView, index: usize, span: f64, arrow_scale: f64) -> impl Int
 pub fn CloudPanel(
     /// The page's state.
     session: Session,
+    /// The lab's panels (drawn a task after the view arrives).
+    panels: Signal<Option<SignsPanels>>,
 ) -> impl IntoView {
     let x_max = Signal::derive(move || session.steps.get() as f64);
     let turn = move || {
@@ -151,7 +153,7 @@ pub fn CloudPanel(
             .collect_view()
     };
     let cards = move || {
-        let view = super::signs::signs_panels(session)?.cloud;
+        let view = panels.get()?.cloud;
         let d = view.dim;
         let span = view
             .points
