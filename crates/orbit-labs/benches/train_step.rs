@@ -3,6 +3,7 @@
 
 use burn::tensor::Device;
 use criterion::{Criterion, criterion_group, criterion_main};
+use orbit_labs::BackendKind;
 use orbit_labs::data::digits_split;
 use orbit_labs::groups::Family;
 use orbit_models::gcnn::SlotPool;
@@ -32,11 +33,13 @@ fn bench_trainer<M: ImageClassifier>(c: &mut Criterion, name: &str, model: M, de
 fn train_step(c: &mut Criterion) {
     // NdArray when the build has it (`--features ndarray`, or a workspace build, where the CLI
     // turns it on): deprecated in Burn 0.22 and benchmarked for comparison.
-    #[allow(unused_mut)]
-    let mut devices = vec![("flex", Device::flex())];
-    #[cfg(feature = "ndarray")]
-    #[allow(deprecated)]
-    devices.push(("ndarray", Device::ndarray()));
+    let devices: Vec<_> = [
+        ("flex", BackendKind::Flex),
+        ("ndarray", BackendKind::Ndarray),
+    ]
+    .into_iter()
+    .filter_map(|(name, kind)| kind.cpu_device().map(|device| (name, device)))
+    .collect();
     for (backend, device) in &devices {
         let autodiff = device.clone().autodiff();
         let mlp = MlpConfig::new(64, 10).init(1, &autodiff);
