@@ -242,6 +242,8 @@ test('when the module with every backend cannot load, a run asking for NdArray t
     assert.match(page.url(), /backend=ndarray/, 'the link keeps what was asked for');
     const notices = (await page.getByTestId('notices').innerText()).replace(/\s+/g, ' ');
     console.log(`module with every backend blocked: ${notices}`);
+    assert.match(notices, /Training: .*WebGPU and NdArray are unavailable/, 'a training notice');
+    assert.doesNotMatch(notices, /This link was repaired/, 'the link itself was valid');
     await screenshot(page, 'startup-every-backend-missing');
     await p.close();
   } finally {

@@ -17,6 +17,13 @@ use orbit_labs::{BackendKind, Experiment, LabId, Run, link};
 use orbit_math::dimension::{CSV_LIMITS, Points, parse_points};
 use serde_json::{Value, json};
 
+/// mimalloc instead of the system allocator. A training step frees and allocates the same
+/// megabyte-sized tensors again and again; glibc's malloc hands such blocks back to the kernel
+/// and takes fresh zeroed pages at the next step, which cost the CNN steps 25–35% of their time
+/// (BENCHMARKS.md, "The native allocator"). mimalloc keeps them for reuse.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage:
   orbit labs
   orbit run '<link or query>' [--steps N] [--backend flex|ndarray|cpu]

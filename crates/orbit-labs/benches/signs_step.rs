@@ -8,6 +8,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use orbit_labs::signs::cloud::CloudLab;
 use orbit_labs::signs::{SignsRun, SignsSettings};
 
+/// The allocator the `orbit` CLI trains with (see its `ALLOCATOR`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn signs_step(c: &mut Criterion) {
     let device = Device::flex();
     for dim in [2, 3] {

@@ -9,6 +9,10 @@ use orbit_labs::groups::Family;
 use orbit_models::gcnn::SlotPool;
 use orbit_models::{ClassifierTrainer, ImageClassifier, MlpConfig, TrainSettings};
 
+/// The allocator the `orbit` CLI trains with (see its `ALLOCATOR`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// P4 fields per layer of the group-action lab's default budget.
 const P4_FIELDS: usize = 6;
 /// Convolution layers of the default networks.
