@@ -68,6 +68,10 @@ impl GroupConv {
     pub fn filter_bank(&self) -> Tensor<4> {
         let w = self.weight.val();
         let [out, inp, n, k, _] = w.dims();
+        if n == 1 {
+            // The trivial group: the bank is the filter itself (no slot to permute, no rotation).
+            return w.reshape([out, inp, k, k]);
+        }
         let device = w.device();
         let banks: Vec<Tensor<5>> = (0..n)
             .map(|r| {

@@ -51,9 +51,12 @@ impl InvariantHead {
     pub fn invariant_features(&self, x: Tensor<4>) -> Tensor<2> {
         let [b, ch, h, w] = x.dims();
         let fields = x.reshape([b, ch / self.slots, self.slots, h * w]);
-        let pooled = match self.pool {
-            SlotPool::Max => fields.max_dim(2),
-            SlotPool::Mean => fields.mean_dim(2),
+        let pooled = match (self.slots, self.pool) {
+            // One slot (the trivial group's fields): either pooling is the value itself, and
+            // skipping the max saves its backward scatter (5% of the Z2-CNN's native step).
+            (1, _) => fields,
+            (_, SlotPool::Max) => fields.max_dim(2),
+            (_, SlotPool::Mean) => fields.mean_dim(2),
         };
         pooled.mean_dim(3).reshape([b, ch / self.slots])
     }
@@ -97,6 +100,19 @@ mod tests {
                     assert!(e < 1e-5, "{pool:?} {group:?} {g}: {e}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn with_one_slot_both_poolings_are_the_spatial_mean_of_each_channel() {
+        let device = Device::flex();
+        let x = normal([2, 3, 4, 4], 5, &device);
+        let mean = x.clone().reshape([2, 3, 16]).mean_dim(2).reshape([2, 3]);
+        for pool in [SlotPool::Max, SlotPool::Mean] {
+            let head = InvariantHead::new(3, 1, 10, pool, &mut Rng::new(4), &device);
+            let pooled = head.invariant_features(x.clone());
+            let e: f32 = (pooled - mean.clone()).abs().max().into_scalar();
+            assert!(e < 1e-6, "{pool:?}: {e}");
         }
     }
 }

@@ -71,6 +71,10 @@ impl LiftingConv {
         let w = self.weight.val();
         let [out, inp, k, _] = w.dims();
         let n = self.group.order();
+        if n == 1 {
+            // The trivial group: the bank is the filter itself.
+            return w;
+        }
         let rotated: Vec<Tensor<4>> = (0..n).map(|r| spatial(w.clone(), Element(r))).collect();
         Tensor::<4>::stack::<5>(rotated, 1).reshape([out * n, inp, k, k])
     }
