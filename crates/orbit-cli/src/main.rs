@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 /// mimalloc instead of the system allocator. A training step frees and allocates the same
 /// megabyte-sized tensors again and again; glibc's malloc hands such blocks back to the kernel
 /// and takes fresh zeroed pages at the next step: with mimalloc, which keeps them for reuse, the
-/// P4M step is 15–20% and the P4-E4 step 28% shorter, and the sign-flip lab's minibatch nearly
+/// P4M step is 11–21% and the P4-E4 step 27–29% shorter, and the sign-flip lab's minibatch nearly
 /// twice as fast (BENCHMARKS.md, "The native allocator").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
